@@ -1,0 +1,36 @@
+# Quick start: `make demo` and `make test`. Both make their own virtualenv in .venv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SOURCES := pyproject.toml $(shell find batchproc schemas templates -type f -not -name '*.pyc' 2>/dev/null)
+
+.PHONY: demo test examples benchmarks clean
+
+# A plain (non-editable) install, so tests exercise what users get from a wheel.
+$(VENV)/.installed: $(SOURCES)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps . && $(BIN)/python -m pip install --quiet '.[test]'
+	@touch $@
+
+# Applies the example manifest to a scratch repository made for the purpose (never this checkout).
+demo: $(VENV)/.installed
+	@repo=$$(mktemp -d "$${TMPDIR:-/tmp}/batchproc-demo.XXXXXX") && \
+	git -C "$$repo" init --quiet --initial-branch=main && \
+	git -C "$$repo" config user.name "batchproc demo" && \
+	git -C "$$repo" config user.email "demo@batchproc.invalid" && \
+	$(BIN)/batchproc apply manifests/theatrical.yaml --repo "$$repo" && \
+	echo && git -C "$$repo" log --stat --format='commit %H%nAuthor: %an <%ae>%n%n    %s%n' && \
+	echo "Scratch repository: $$repo"
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+examples: $(VENV)/.installed
+	$(BIN)/python scripts/make_examples.py manifests/images
+
+benchmarks: $(VENV)/.installed
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,131 @@
+"""The command line: argument parsing, dispatch, and the one error handler.
+
+Exit codes: 0 ok, 1 the batch failed, 2 bad input or usage, 130 interrupted. A
+:class:`~batchproc.errors.BatchprocError` is shown as one line per problem; anything else is a
+bug in batchproc and is shown with a traceback and the versions to quote in a bug report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from batchproc import __version__
+from batchproc._commands import apply, extract, init, plan, plugins, schema, validate
+from batchproc.errors import BatchprocError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="batchproc", description="Ship a batch of design PNGs into a repository as one commit.")
+    parser.add_argument("--version", action="version", version=f"batchproc {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text)
+
+    p = command("apply", "Extract, render and commit a batch (one commit, or nothing).")
+    p.add_argument("manifest", help="the batch manifest (YAML or JSON)")
+    p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
+    p.add_argument("--branch", help="commit to this branch (needed when HEAD is detached)")
+    p.add_argument("--force", action="store_true", help="overwrite target files that have local changes")
+    p.add_argument("--no-cache", action="store_true", help="extract again even when a cached result exists")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+    p = command("plan", "Show what apply would add, change or leave; writes nothing.")
+    p.add_argument("manifest")
+    p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes, 0 when none")
+
+    p = command("validate", "Check manifests (schema and rules) without reading pixels.")
+    p.add_argument("manifests", nargs="+", metavar="manifest")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    p = command("extract", "Print one image's design facts (IDF) as JSON.")
+    p.add_argument("image")
+
+    p = command("plugins", "List loaded plugins and the hooks each implements.")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    p = command("schema", "Print a JSON Schema (the manifest's by default).")
+    p.add_argument("name", nargs="?", default="manifest", choices=("manifest", "idf"))
+
+    p = command("init", "Write a starter manifest for a folder of PNGs.")
+    p.add_argument("folder")
+    p.add_argument("--output", "-o", help="where to write it (default: FOLDER/batch.yaml)")
+    p.add_argument("--batch-id")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    return parser
+
+
+DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
+    "apply": lambda a: apply.apply(
+        a.manifest, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
+    ),
+    "plan": lambda a: plan.plan(a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode),
+    "validate": lambda a: validate.validate(a.manifests, json_output=a.json),
+    "extract": lambda a: extract.extract(a.image),
+    "plugins": lambda a: plugins.plugins(json_output=a.json),
+    "schema": lambda a: schema.schema(a.name),
+    "init": lambda a: init.init(a.folder, output=a.output, batch_id=a.batch_id, force=a.force),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code."""
+    args = make_parser().parse_args(argv)
+    try:
+        return DISPATCH[args.command](args)
+    except BatchprocError as error:
+        for line in error.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BaseExceptionGroup as group:
+        user_errors, rest = group.split(BatchprocError)
+        if rest is None and user_errors is not None:
+            for error in _flatten(user_errors):
+                for line in error.lines():
+                    print(f"error: {line}", file=sys.stderr)
+            return EXIT_FAILED
+        if rest is not None and rest.subgroup(KeyboardInterrupt) is not None:
+            print("interrupted: nothing was written", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        return _bug()
+    except Exception:
+        return _bug()
+
+
+def _flatten(group: BaseExceptionGroup) -> list[BatchprocError]:
+    found: list[BatchprocError] = []
+    for error in group.exceptions:
+        found.extend(_flatten(error) if isinstance(error, BaseExceptionGroup) else [error])  # type: ignore[list-item]
+    return found
+
+
+def _bug() -> int:
+    traceback.print_exc()
+    print(
+        f"\nThis is a bug in batchproc {__version__} (Python {platform.python_version()}, {platform.platform()}); "
+        "please report it with the traceback above.",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
+
+
+def console_main() -> None:
+    """Entry point of the ``batchproc`` console script."""
+    sys.exit(main())

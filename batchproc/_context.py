@@ -1,0 +1,45 @@
+"""What one run shares with every stage: the repository, the options, the thread limiter."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import trio
+
+T = TypeVar("T")
+
+
+@dataclass
+class RunContext:
+    """Shared by the stages of one run; a new one for every run.
+
+    ``limiter`` caps the work in flight (the manifest's ``limits.concurrency``), so a stage
+    running blocking work goes through :meth:`to_thread` rather than calling trio directly.
+    """
+
+    repo_root: Path
+    concurrency: int = 5
+    force: bool = False
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    branch: str | None = None
+    dry_run: bool = False
+    limiter: trio.CapacityLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = trio.CapacityLimiter(self.concurrency)
+
+    async def to_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking ``fn(*args)`` in a worker thread under the run's limiter."""
+        return await trio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+
+
+async def resolve(value: T | Awaitable[T]) -> T:
+    """A hook's answer, awaited when the hook returned an awaitable: the one async boundary."""
+    if inspect.isawaitable(value):
+        return await value
+    return value

@@ -1,0 +1,604 @@
+"""The target repository: the checks before an apply and the batch landed as one commit.
+
+The only module that imports pygit2. A commit is built directly from objects — blobs, a tree
+made of HEAD's tree plus the batch's paths, one commit, the branch moved — and only then are
+the work tree and the index brought up to date for exactly those paths, so ``git status`` is
+clean for them and nothing else the user has staged or edited is touched.
+
+Order matters for "killed at any point, a re-run converges": objects first (harmless if
+orphaned), then a small journal, then the ref, then files and index. A re-run that finds the
+branch at the journal's commit knows the stale files are ours, not the user's, and refreshes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pygit2
+from pygit2.enums import FileMode, RepositoryState
+
+from batchproc import _gitlfs
+from batchproc.errors import RepositoryError
+from batchproc.models import Author
+
+__all__ = ["Change", "TargetRepository"]
+
+# What to say for each state in which git itself would refuse to commit: (what, how to get out).
+_BUSY_STATES = {
+    RepositoryState.MERGE: ("a merge", "git merge --continue or git merge --abort"),
+    RepositoryState.REVERT: ("a revert", "git revert --continue or git revert --abort"),
+    RepositoryState.REVERT_SEQUENCE: ("a revert", "git revert --continue or git revert --abort"),
+    RepositoryState.CHERRYPICK: ("a cherry-pick", "git cherry-pick --continue or --abort"),
+    RepositoryState.CHERRYPICK_SEQUENCE: ("a cherry-pick", "git cherry-pick --continue or --abort"),
+    RepositoryState.BISECT: ("a bisect", "git bisect reset"),
+    RepositoryState.REBASE: ("a rebase", "git rebase --continue or git rebase --abort"),
+    RepositoryState.REBASE_INTERACTIVE: ("a rebase", "git rebase --continue or git rebase --abort"),
+    RepositoryState.REBASE_MERGE: ("a rebase", "git rebase --continue or git rebase --abort"),
+    RepositoryState.APPLY_MAILBOX: ("git am", "git am --continue or git am --abort"),
+    RepositoryState.APPLY_MAILBOX_OR_REBASE: ("git am or a rebase", "--continue or --abort it"),
+}
+_JOURNAL = "batchproc-pending.json"
+_LOCK = "batchproc.lock"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file of the batch and how it compares with HEAD."""
+
+    path: str
+    """Posix path relative to the repository root."""
+    data: bytes
+    status: Literal["add", "change", "same"]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A file of the batch resolved against HEAD: what the commit and the work tree get."""
+
+    path: str
+    data: bytes  # the work tree's bytes
+    blob: bytes  # the commit's bytes: ``data``, or its LFS pointer
+    blob_id: pygit2.Oid
+    mode: int
+    head_id: pygit2.Oid | None
+    lfs_oid: str | None  # sha256 of ``data`` when LFS stores it
+
+    @property
+    def status(self) -> Literal["add", "change", "same"]:
+        if self.head_id is None:
+            return "add"
+        return "same" if self.head_id == self.blob_id else "change"
+
+
+class TargetRepository:
+    """The git repository a batch lands in, with its work tree."""
+
+    lock_timeout: float = 10.0
+    """Seconds to wait for another apply on this repository before giving up."""
+
+    def __init__(self, repo: pygit2.Repository, branch: str, *, attach_head: bool) -> None:
+        self._repo = repo
+        self.root = Path(repo.workdir)
+        self.branch = branch
+        # Detached HEAD committed to --branch: point HEAD at that branch afterwards, so the
+        # work tree (which we update) and HEAD agree, as after `git switch -c`.
+        self._attach_head = attach_head
+        self._gitdir = Path(repo.path)  # per work tree: its index, HEAD, our journal
+        self._commondir = _common_dir(self._gitdir)  # shared: refs, objects, LFS store, lock
+        self._held = threading.local()
+
+    # --- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def discover(cls, start: Path, *, branch: str | None = None) -> TargetRepository:
+        """The repository holding ``start`` (a file or folder), checked ready for a commit."""
+        start = Path(start).absolute()
+        probe = start
+        while not probe.is_dir() and probe != probe.parent:
+            probe = probe.parent
+        found = pygit2.discover_repository(str(probe))
+        if found is None:
+            raise RepositoryError(
+                f"{start} is not inside a git repository; run `git init` or pass --repo"
+            )
+        repo = pygit2.Repository(found)
+        if repo.is_bare or repo.workdir is None:
+            raise RepositoryError(
+                f"{found.rstrip('/')} is a bare repository; pass --repo with a clone that has a work tree"
+            )
+        # The state first: a rebase in progress also detaches HEAD, and "finish the rebase"
+        # is the message that helps.
+        _check_state(repo)
+        name, attach = _pick_branch(repo, branch)
+        return cls(repo, name, attach_head=attach)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _tip(self) -> pygit2.Commit | None:
+        """The commit the batch goes on top of; None in a repository without commits."""
+        ref = self._repo.references.get(f"refs/heads/{self.branch}")
+        if ref is not None:
+            return ref.peel(pygit2.Commit)
+        if self._repo.head_is_unborn:
+            return None
+        return self._repo.head.peel(pygit2.Commit)  # detached HEAD, branch still to be made
+
+    def head_blob(self, path: str) -> bytes | None:
+        """The content of ``path`` in HEAD's tree (an LFS pointer as stored); None if absent."""
+        tip = self._tip()
+        entry = _entry(tip.tree, path) if tip is not None else None
+        return entry.data if isinstance(entry, pygit2.Blob) else None
+
+    def classify(self, files: Mapping[str, bytes]) -> list[Change]:
+        """Each file of the batch as an add, a change or the same as HEAD."""
+        return [Change(p.path, p.data, p.status) for p in self._plan(files)]
+
+    def changed_files_since(self, ref: str) -> list[str]:
+        """Paths that differ between ``ref`` and HEAD (both sides of a rename), sorted."""
+        try:
+            old = self._repo.revparse_single(ref).peel(pygit2.Commit)
+        except (KeyError, ValueError, pygit2.GitError) as error:
+            raise RepositoryError(
+                f"--changed-since {ref}: no such commit in {self.root}; "
+                "give a branch, tag or commit id"
+            ) from error
+        tip = self._tip()
+        diff = old.tree.diff_to_tree(tip.tree) if tip is not None else old.tree.diff_to_tree(swap=True)
+        paths = set()
+        for delta in diff.deltas:
+            paths.update((delta.old_file.path, delta.new_file.path))
+        return sorted(paths)
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def check_worktree(self, files: Mapping[str, bytes], *, force: bool = False) -> None:
+        """Refuse to overwrite what the user has not committed, links and odd paths.
+
+        A target path whose index entry or work-tree file differs from both HEAD and the new
+        output holds work we would lose; ``force`` overwrites it anyway. Links, ``.git`` and
+        paths that clash with a file or folder are refused even with ``force``.
+        """
+        planned = self._plan(files)
+        for item in planned:
+            self._check_on_disk(item.path)
+        if force:
+            return
+        recovering = self._interrupted_run()
+        index = self._repo.index
+        index.read()
+        conflicts = index.conflicts
+        for item in planned:
+            allowed = {item.head_id, item.blob_id}
+            if recovering is not None and item.path in recovering[1]:
+                previous = _entry(recovering[0], item.path) if recovering[0] is not None else None
+                allowed.add(previous.id if previous is not None else None)
+            staged = index[item.path].id if item.path in index else None
+            on_disk = self._worktree_id(item)
+            if (conflicts is not None and item.path in conflicts) or not (
+                staged in allowed and on_disk in allowed
+            ):
+                raise RepositoryError(
+                    f"{item.path} has local changes that differ from HEAD and from the new "
+                    "output; commit or stash them, or pass --force"
+                )
+
+    def _worktree_id(self, item: _Planned) -> pygit2.Oid | None:
+        """The blob id git would store for the work-tree file (its LFS pointer if LFS owns it)."""
+        try:
+            data = (self.root / item.path).read_bytes()
+        except FileNotFoundError:
+            return None
+        if item.lfs_oid is not None and not _gitlfs.is_pointer(data):
+            data = _gitlfs.pointer_for(data)[0]
+        return pygit2.hash(data)
+
+    def _check_on_disk(self, path: str) -> None:
+        current = self.root
+        parts = path.split("/")
+        for depth, part in enumerate(parts, start=1):
+            current = current / part
+            prefix = "/".join(parts[:depth])
+            last = depth == len(parts)
+            if current.is_symlink():
+                where = "it" if last else f"its folder {prefix}"
+                raise RepositoryError(
+                    f"{path}: {where} is a symlink in the work tree; batchproc does not write "
+                    "through links, so replace it with a real folder or file"
+                )
+            if last and current.is_dir():
+                raise RepositoryError(f"{path} is a folder in the work tree; move it away first")
+            if not last and current.exists() and not current.is_dir():
+                raise RepositoryError(
+                    f"{path}: {prefix} is a file in the work tree, not a folder; move it away first"
+                )
+
+    # --- the commit ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold this repository's apply lock; re-entrant within one thread.
+
+        An exclusive flock on a file in the common git dir, so two applies (two processes,
+        two threads, two linked work trees) never interleave. Waits up to ``timeout`` seconds
+        (default :attr:`lock_timeout`).
+        """
+        if getattr(self._held, "depth", 0):
+            self._held.depth += 1
+            try:
+                yield
+            finally:
+                self._held.depth -= 1
+            return
+        fd = os.open(self._commondir / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise RepositoryError(
+                            f"another batchproc apply is running on {self.root}; try again"
+                        ) from None
+                    time.sleep(0.05)
+            self._held.depth = 1
+            try:
+                yield
+            finally:
+                self._held.depth = 0
+        finally:
+            os.close(fd)  # releases the flock; the file stays, deleting it would race
+
+    def commit(
+        self,
+        files: Mapping[str, bytes],
+        message: str,
+        author: Author | None,
+        *,
+        force: bool = False,
+    ) -> str | None:
+        """Land ``files`` as one commit on :attr:`branch`; the new commit id, or None.
+
+        None means HEAD already holds every file; the work tree and index are still brought
+        up to date (a run killed after moving the branch converges here). Checks the work
+        tree first (see :meth:`check_worktree`), all under :meth:`locked`.
+        """
+        with self.locked():
+            _check_state(self._repo)
+            _pick_branch(self._repo, self.branch)  # HEAD may have moved since discover
+            self.check_worktree(files, force=force)
+            planned = self._plan(files)
+            self._store(planned)
+            tip = self._tip()
+            if all(item.status == "same" for item in planned):
+                self._update_worktree(planned)
+                (self._gitdir / _JOURNAL).unlink(missing_ok=True)
+                return None
+            text = _clean_message(message)
+            author_sig = self.resolve_author(author)
+            tree = self._build_tree(
+                tip.tree if tip is not None else None, {p.path: (p.blob_id, p.mode) for p in planned}
+            )
+            parents = [tip.id] if tip is not None else []
+            commit_id = self._repo.create_commit(
+                None, author_sig, self._committer(author_sig), text, tree, parents
+            )
+            self._write_journal(commit_id, tip, planned)
+            self._move_branch(commit_id, tip, f"batchproc: {text.splitlines()[0]}")
+            self._update_worktree(planned)
+            (self._gitdir / _JOURNAL).unlink(missing_ok=True)
+            return str(commit_id)
+
+    def resolve_author(self, author: Author | None) -> pygit2.Signature:
+        """The author: the manifest's, else GIT_AUTHOR_NAME/EMAIL, else user.name/email."""
+        if author is not None:
+            return _signature(author.name, author.email)
+        name = os.environ.get("GIT_AUTHOR_NAME") or self._config("user.name")
+        email = os.environ.get("GIT_AUTHOR_EMAIL") or self._config("user.email")
+        if not name or not email:
+            raise RepositoryError(
+                f"no author for the commit in {self.root}: set commit.author in the manifest, "
+                'or run `git config user.name "Your Name"` and `git config user.email you@example.com`'
+            )
+        return _signature(name, email)
+
+    def _committer(self, author: pygit2.Signature) -> pygit2.Signature:
+        name = os.environ.get("GIT_COMMITTER_NAME") or self._config("user.name") or author.name
+        email = os.environ.get("GIT_COMMITTER_EMAIL") or self._config("user.email") or author.email
+        return _signature(name, email)
+
+    def _config(self, key: str) -> str | None:
+        try:
+            return self._repo.config[key] or None
+        except KeyError:
+            return None
+
+    # --- building blocks -------------------------------------------------------------------
+
+    def _plan(self, files: Mapping[str, bytes]) -> list[_Planned]:
+        """Check every path and work out the blob each file becomes."""
+        tip = self._tip()
+        tree = tip.tree if tip is not None else None
+        for path in files:
+            _check_path(path, files, tree)
+        rules = self._lfs_rules(files)
+        planned = []
+        for path, data in files.items():
+            head = _entry(tree, path) if tree is not None else None
+            lfs = any(_gitlfs.is_lfs_path(path, r) for r in rules) and not _gitlfs.is_pointer(data)
+            blob, lfs_oid = _gitlfs.pointer_for(data) if lfs else (data, None)
+            # Keep an executable bit HEAD already has; everything new is a plain file.
+            mode = head.filemode if head is not None else FileMode.BLOB
+            planned.append(
+                _Planned(path, data, blob, pygit2.hash(blob), mode,
+                         head.id if head is not None else None, lfs_oid)
+            )
+        return planned
+
+    def _lfs_rules(self, paths: Iterable[str]) -> list[list[_gitlfs.AttributeRule]]:
+        """Attribute rules from the work tree and from HEAD; a path is LFS if either says so.
+
+        Both, because a fresh .gitattributes not yet committed and a committed one the user
+        has not checked out both mean "LFS here"; committing a raw PNG there is the one
+        mistake that cannot be undone cheaply.
+        """
+        folders = {""}
+        for path in paths:
+            parts = path.split("/")[:-1]
+            folders.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+        tip = self._tip()
+        worktree: list[_gitlfs.AttributeRule] = []
+        head: list[_gitlfs.AttributeRule] = []
+        for folder in sorted(folders, key=lambda f: (f.count("/") + bool(f), f)):
+            name = f"{folder}/.gitattributes" if folder else ".gitattributes"
+            on_disk = self.root / name
+            if on_disk.is_file() and not on_disk.is_symlink():
+                worktree += _gitlfs.parse_gitattributes(on_disk.read_text("utf-8", "replace"), folder)
+            blob = _entry(tip.tree, name) if tip is not None else None
+            if isinstance(blob, pygit2.Blob):
+                head += _gitlfs.parse_gitattributes(blob.data.decode("utf-8", "replace"), folder)
+        info = self._commondir / "info" / "attributes"  # overrides every .gitattributes
+        extra = _gitlfs.parse_gitattributes(info.read_text("utf-8", "replace")) if info.is_file() else []
+        return [worktree + extra, head + extra]
+
+    def _store(self, planned: list[_Planned]) -> None:
+        """Write blobs and LFS objects before anything refers to them."""
+        storage = self._config("lfs.storage")
+        lfs_dir = self._commondir / storage if storage else self._commondir / "lfs"
+        for item in planned:
+            self._repo.create_blob(item.blob)
+            if item.lfs_oid is not None:
+                _gitlfs.store_object(lfs_dir / "objects", item.lfs_oid, item.data)
+
+    def _build_tree(self, base: pygit2.Tree | None, entries: dict[str, tuple[pygit2.Oid, int]]) -> pygit2.Oid:
+        """``base`` with ``entries`` (paths relative to it) written in, one level at a time."""
+        builder = self._repo.TreeBuilder(base) if base is not None else self._repo.TreeBuilder()
+        folders: dict[str, dict[str, tuple[pygit2.Oid, int]]] = {}
+        for path, (oid, mode) in entries.items():
+            name, slash, rest = path.partition("/")
+            if slash:
+                folders.setdefault(name, {})[rest] = (oid, mode)
+            else:
+                builder.insert(name, oid, mode)
+        for name, inner in folders.items():
+            existing = base[name] if base is not None and name in base else None
+            subtree = existing if isinstance(existing, pygit2.Tree) else None
+            builder.insert(name, self._build_tree(subtree, inner), FileMode.TREE)
+        return builder.write()
+
+    def _move_branch(self, commit_id: pygit2.Oid, tip: pygit2.Commit | None, reflog: str) -> None:
+        name = f"refs/heads/{self.branch}"
+        ref = self._repo.references.get(name)
+        if ref is not None and (tip is None or ref.target != tip.id):
+            raise RepositoryError(f"branch {self.branch} moved during the apply; run batchproc again")
+        try:
+            if ref is None:
+                self._repo.create_reference_direct(name, commit_id, False, reflog)
+            else:
+                ref.set_target(commit_id, reflog)  # libgit2 refuses if the ref moved meanwhile
+        except (pygit2.GitError, ValueError) as error:
+            raise RepositoryError(
+                f"branch {self.branch} moved during the apply; run batchproc again"
+            ) from error
+        if self._attach_head and self._repo.head_is_detached:
+            self._repo.create_reference_symbolic("HEAD", name, True, f"batchproc: switch to {self.branch}")
+
+    def _update_worktree(self, planned: list[_Planned]) -> None:
+        """Write exactly these files and their index entries; leave everything else alone."""
+        index = self._repo.index
+        index.read()
+        dirty = False
+        for item in planned:
+            target = self.root / item.path
+            wrote = not _has_content(target, item.data)
+            if wrote:
+                _write_atomically(target, item.data, executable=item.mode == FileMode.BLOB_EXECUTABLE)
+            entry = index[item.path] if item.path in index else None
+            conflicts = index.conflicts
+            if conflicts is not None and item.path in conflicts:
+                del conflicts[item.path]
+                entry = None
+            if wrote or entry is None or entry.id != item.blob_id or entry.mode != item.mode:
+                index.add(_StatEntry(item.path, item.blob_id, item.mode, target.lstat()))
+                dirty = True
+        if dirty:
+            try:
+                index.write()
+            except pygit2.GitError as error:
+                raise RepositoryError(
+                    f"the index of {self.root} could not be written ({error}); "
+                    "run batchproc again to finish"
+                ) from error
+
+    def _write_journal(self, commit_id: pygit2.Oid, tip: pygit2.Commit | None, planned: list[_Planned]) -> None:
+        journal = {
+            "commit": str(commit_id),
+            "parent": str(tip.id) if tip is not None else None,
+            "paths": [item.path for item in planned],
+        }
+        _write_atomically(self._gitdir / _JOURNAL, json.dumps(journal).encode(), executable=False)
+
+    def _interrupted_run(self) -> tuple[pygit2.Tree | None, set[str]] | None:
+        """The tree before an earlier run that moved the branch but did not finish, and its paths."""
+        try:
+            journal = json.loads((self._gitdir / _JOURNAL).read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+        tip = self._tip()
+        if tip is None or str(tip.id) != journal.get("commit"):
+            return None  # killed before the ref moved: the work tree was never touched
+        parent = journal.get("parent")
+        tree = self._repo[parent].peel(pygit2.Tree) if parent else None
+        return tree, set(journal.get("paths", ()))
+
+
+class _StatEntry(pygit2.IndexEntry):
+    """An index entry carrying the file's stat data, so git sees it clean without rehashing.
+
+    pygit2's IndexEntry has only path, id and mode; an entry without stat data is still
+    correct (git compares contents when the recorded size is 0, as after
+    ``update-index --cacheinfo``), just slower on the first ``git status`` — and for LFS paths
+    that first status must run git-lfs. So fill the C struct pygit2 builds; should a future
+    pygit2 stop calling ``_to_c``, this quietly degrades to the plain entry.
+    """
+
+    def __init__(self, path: str, oid: pygit2.Oid, mode: int, st: os.stat_result) -> None:
+        super().__init__(path, oid, mode)
+        self._stat = st
+
+    def _to_c(self):  # type: ignore[no-untyped-def]
+        centry, keep = super()._to_c()
+        st = self._stat
+        for field, ns in (("ctime", st.st_ctime_ns), ("mtime", st.st_mtime_ns)):
+            stamp = getattr(centry, field)
+            stamp.seconds, stamp.nanoseconds = divmod(ns, 1_000_000_000)
+        mask = 0xFFFFFFFF  # git stores these as 32 bits
+        centry.dev, centry.ino = st.st_dev & mask, st.st_ino & mask
+        centry.uid, centry.gid = st.st_uid & mask, st.st_gid & mask
+        centry.file_size = st.st_size & mask
+        return centry, keep
+
+
+def _check_state(repo: pygit2.Repository) -> None:
+    """Refuse a repository where git itself would not commit: a merge, a rebase, …"""
+    state = RepositoryState(repo.state())
+    if state in _BUSY_STATES:
+        what, way_out = _BUSY_STATES[state]
+        raise RepositoryError(f"{Path(repo.workdir)} is in the middle of {what}; finish it first ({way_out})")
+
+
+def _pick_branch(repo: pygit2.Repository, branch: str | None) -> tuple[str, bool]:
+    """The branch that will move, and whether HEAD must be attached to it afterwards."""
+    root = Path(repo.workdir)
+    if branch is not None and not pygit2.reference_is_valid_name(f"refs/heads/{branch}"):
+        raise RepositoryError(f"{branch!r} is not a valid branch name")
+    if repo.head_is_detached:
+        short = str(repo.head.target)[:7]
+        if branch is None:
+            raise RepositoryError(
+                f"HEAD of {root} is detached (at {short}); check out a branch or pass --branch"
+            )
+        ref = repo.references.get(f"refs/heads/{branch}")
+        if ref is not None and ref.target != repo.head.target:
+            raise RepositoryError(
+                f"branch {branch} is at {str(ref.target)[:7]}, not at the detached HEAD {short}; "
+                "check it out or pass a new branch name"
+            )
+        return branch, True
+    current = repo.references["HEAD"].target  # works for an unborn HEAD too
+    current = current.removeprefix("refs/heads/") if isinstance(current, str) else branch
+    if branch is not None and branch != current:
+        raise RepositoryError(
+            f"HEAD of {root} is on branch {current}, not {branch}; check out {branch} or drop --branch"
+        )
+    return current, False
+
+
+def _check_path(path: str, files: Mapping[str, bytes], tree: pygit2.Tree | None) -> None:
+    """Refuse a path that is not plain, points into .git, or clashes with a file or folder."""
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+        raise RepositoryError(
+            f"{path!r} is not a plain relative path inside the repository; "
+            "write it like frontend/public/assets/x.png"
+        )
+    if any(part.lower() == ".git" for part in parts):
+        raise RepositoryError(f"{path} is inside .git; batchproc never writes there")
+    for depth in range(1, len(parts)):
+        prefix = "/".join(parts[:depth])
+        if prefix in files:
+            raise RepositoryError(f"{path}: {prefix} is also a file of this batch")
+        entry = _entry(tree, prefix) if tree is not None else None
+        if entry is not None and not isinstance(entry, pygit2.Tree):
+            raise RepositoryError(f"{path}: {prefix} is a file in HEAD, not a folder")
+    entry = _entry(tree, path) if tree is not None else None
+    if entry is not None and entry.filemode not in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE):
+        kind = {FileMode.TREE: "a folder", FileMode.LINK: "a symlink", FileMode.COMMIT: "a submodule"}
+        raise RepositoryError(
+            f"{path} is {kind.get(entry.filemode, 'not a file')} in HEAD; batchproc writes only regular files"
+        )
+
+
+def _entry(tree: pygit2.Tree, path: str) -> pygit2.Object | None:
+    try:
+        return tree[path]
+    except KeyError:
+        return None
+
+
+def _common_dir(gitdir: Path) -> Path:
+    """The git dir shared by all work trees (a linked work tree's gitdir names it)."""
+    pointer = gitdir / "commondir"
+    if pointer.is_file():
+        return (gitdir / pointer.read_text().strip()).resolve()
+    return gitdir
+
+
+def _signature(name: str, email: str) -> pygit2.Signature:
+    try:
+        return pygit2.Signature(name, email)
+    except (ValueError, pygit2.GitError) as error:
+        raise RepositoryError(f"{name} <{email}> is not a usable git identity: {error}") from error
+
+
+def _clean_message(message: str) -> str:
+    """Like git's default cleanup: no surrounding blank lines, one final newline."""
+    text = "\n".join(line.rstrip() for line in message.strip().splitlines())
+    if not text:
+        raise RepositoryError("the commit message is empty; set commit.message in the manifest")
+    return text + "\n"
+
+
+def _has_content(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def _write_atomically(target: Path, data: bytes, *, executable: bool) -> None:
+    """Replace ``target`` in one step: a reader sees the old file or the new, never half."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.batchproc-{secrets.token_hex(4)}.tmp")
+    # Created with 0o666/0o777 so the umask applies, as when git checks a file out.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o777 if executable else 0o666)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

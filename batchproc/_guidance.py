@@ -1,0 +1,85 @@
+"""Concrete usage advice derived from the measured facts (no guessing, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from batchproc._color import contrast_ratio, hex_to_rgb
+from batchproc.models import IDF, Asset
+
+AA_NORMAL = 4.5
+_WHITE = "#ffffff"
+_NEAR_BLACK = "#111111"
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What usage.md and the tokens recommend for one asset."""
+
+    public_url: str
+    background_repeat: str
+    background_size: str
+    text_colour: str
+    text_contrast: float
+    failing_text: tuple[tuple[str, float], ...]
+    """Palette colours that would fail WCAG AA as body text on the background, with ratios."""
+    overlay_opacity: float
+    suits: tuple[str, ...]
+    avoid: tuple[str, ...]
+
+
+def public_url(public_path: str) -> str:
+    """The URL a frontend serves a file at: what follows its ``public/`` folder."""
+    parts = public_path.split("/")
+    if "public" in parts[:-1]:
+        parts = parts[parts.index("public") + 1 :]
+    return "/" + "/".join(parts)
+
+
+def advise(asset: Asset, idf: IDF, public_path: str) -> Guidance:
+    """Turn the facts into CSS choices: repeat from tileability, text colour from contrast."""
+    width = idf.dimensions.width
+    tiles = idf.tileability.tileable
+    repeat = "repeat" if tiles else "no-repeat"
+    size = f"{width}px auto" if tiles else "cover"
+    background = idf.background.hex if idf.background else _WHITE
+    text, ratio = _best_text_colour(background, [c.hex for c in idf.palette])
+    failing = tuple((c.hex, c.ratio) for c in idf.contrast if c.ratio < AA_NORMAL)
+    dark = idf.mode == "dark"
+    suits, avoid = _suits(asset.category, tiles, dark)
+    return Guidance(
+        public_url=public_url(public_path),
+        background_repeat=repeat,
+        background_size=size,
+        text_colour=text,
+        text_contrast=ratio,
+        failing_text=failing,
+        overlay_opacity=0.85 if dark else 0.6,
+        suits=suits,
+        avoid=avoid,
+    )
+
+
+def _best_text_colour(background: str, palette: list[str]) -> tuple[str, float]:
+    """The palette colour with the best contrast if it passes AA, else white or near-black."""
+    bg = hex_to_rgb(background)
+    scored = sorted(((contrast_ratio(hex_to_rgb(c), bg), c) for c in palette if c != background), reverse=True)
+    if scored and scored[0][0] >= AA_NORMAL:
+        return scored[0][1], round(scored[0][0], 2)
+    fallback = max((_WHITE, _NEAR_BLACK), key=lambda c: contrast_ratio(hex_to_rgb(c), bg))
+    return fallback, round(contrast_ratio(hex_to_rgb(fallback), bg), 2)
+
+
+def _suits(category: str, tiles: bool, dark: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    suits = ["section and page backgrounds" if tiles else "hero and feature panels"]
+    avoid = ["stretching a tile with background-size: cover" if tiles else "repeating it as a tile (the seam shows)"]
+    if dark:
+        suits.append("dark themes and light text")
+        avoid.append("long dark body text directly on it")
+    else:
+        suits.append("light themes and dark text")
+        avoid.append("light or white text directly on it")
+    if category == "icons":
+        suits = ["buttons, lists and navigation at its native size"]
+        avoid = ["scaling above its native size"]
+    return tuple(suits), tuple(avoid)

@@ -1,0 +1,560 @@
+"""Measure a PNG's design facts; the only module in batchproc that imports Pillow.
+
+Two layers: the PNG's structure is checked from its bytes (signature, header, chunk CRCs)
+before anything is decoded, so a hostile header costs nothing; then Pillow decodes the image
+and every measurement works on one normalised 8-bit RGBA picture, so a palette, a 16-bit or a
+greyscale PNG gives the same answer as its 8-bit RGB twin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import io
+import math
+import statistics
+import struct
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageChops
+
+from batchproc._color import (
+    Lab,
+    contrast_ratio,
+    delta_e76,
+    delta_e2000,
+    relative_luminance,
+    rgb_to_hex,
+    rgb_to_lab,
+)
+from batchproc.errors import ExtractionError, InputError
+
+MAX_PIXELS = 80_000_000
+"""Largest image measured. Covers 8K textures (8192x8192 is 67 MP) and stays below Pillow's own
+decompression-bomb warning (89 MP), so Pillow never warns and its global limit is left alone."""
+
+SAMPLE_PIXELS = 250_000
+"""Colours are measured on a nearest-neighbour sample this big: real pixels, bounded time."""
+
+QUANTISE_PIXELS = 20_000
+"""Median cut with k-means refinement finds palette centres on a smaller sample still: on the
+design corpus it is as faithful as on 250k pixels (mean ΔE76 to the palette within 0.1) and
+up to 20 times faster on photographic images."""
+
+PALETTE_SIZE = 8
+MERGE_DELTA_E = 2.5
+"""Palette colours closer than this (ΔE2000) are one colour to the eye and are merged."""
+
+DARK_LUMINANCE = 0.18
+"""Below this WCAG luminance a background is dark: at 0.179 white and black text have equal
+contrast against it, so below it light text reads better."""
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+COLOR_TYPES = {0: "grey", 2: "rgb", 3: "palette", 4: "grey-alpha", 6: "rgba"}
+_BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+_OTHER_FORMATS = (  # (signature, offset, name) for files that are some other image format
+    (b"\xff\xd8\xff", 0, "JPEG"),
+    (b"GIF8", 0, "GIF"),
+    (b"WEBP", 8, "WebP"),
+    (b"BM", 0, "BMP"),
+    (b"II*\x00", 0, "TIFF"),
+    (b"MM\x00*", 0, "TIFF"),
+    (b"8BPS", 0, "Photoshop (PSD)"),
+    (b"%PDF", 0, "PDF"),
+    (b"ftypavif", 4, "AVIF"),
+    (b"ftypheic", 4, "HEIC"),
+    (b"\x00\x00\x01\x00", 0, "ICO"),
+    (b"<svg", 0, "SVG"),
+    (b"<?xml", 0, "XML (SVG?)"),
+)
+
+
+@dataclass(frozen=True)
+class PngHeader:
+    """The PNG's IHDR chunk, read from the file's bytes."""
+
+    width: int
+    height: int
+    bit_depth: int
+    color_type: int
+    interlace: int
+
+    @property
+    def color_type_name(self) -> str:
+        """The colour type as the IDF names it (``grey``, ``rgb``, ``palette`` …)."""
+        return COLOR_TYPES[self.color_type]
+
+
+# --- structure, from the bytes ---------------------------------------------------------------
+
+
+def read_png_header(data: bytes, *, file: str) -> PngHeader:
+    """Check the signature and IHDR of a PNG's bytes (its first 33 are enough).
+
+    Raises :class:`InputError` with one line saying what is wrong and how to fix it; nothing
+    is decoded, so a header claiming billions of pixels is refused at no cost.
+    """
+
+    def fail(message: str) -> InputError:
+        return InputError(message, file=file)
+
+    if not data:
+        raise fail("file is empty; export the image as PNG")
+    if not data.startswith(PNG_SIGNATURE):
+        for signature, offset, name in _OTHER_FORMATS:
+            if data[offset : offset + len(signature)] == signature:
+                raise fail(f"is a {name} file, not a PNG; export it as PNG")
+        if sum(a == b for a, b in zip(data[:8], PNG_SIGNATURE)) >= 5:  # mangled in transit
+            raise fail("has a damaged PNG signature (copied as text?); re-export it")
+        raise fail("is not a PNG file; export it as PNG")
+    if len(data) < 16 or data[12:16] != b"IHDR" or data[8:12] != struct.pack(">I", 13):
+        raise fail("has no PNG header (IHDR chunk); re-export it")
+    if len(data) < 33:
+        raise fail("PNG header is truncated; re-export it")
+    if zlib.crc32(data[12:29]) != struct.unpack(">I", data[29:33])[0]:
+        raise fail("PNG header fails its CRC check (the file is corrupt); re-export it")
+    width, height, depth, colour, compression, filtering, interlace = struct.unpack(
+        ">IIBBBBB", data[16:29]
+    )
+    if colour not in _BIT_DEPTHS:
+        raise fail(f"PNG header has an invalid colour type {colour}; re-export it")
+    if depth not in _BIT_DEPTHS[colour]:
+        name = COLOR_TYPES[colour]
+        raise fail(f"PNG header has an invalid bit depth {depth} for colour type {name}; re-export it")
+    for value, what in ((compression, "compression"), (filtering, "filter"), (interlace, "interlace")):
+        if value > (1 if what == "interlace" else 0):
+            raise fail(f"PNG header has an unknown {what} method {value}; re-export it")
+    if width == 0 or height == 0:
+        raise fail(f"PNG header says the image is {width}x{height} pixels; re-export it")
+    if width * height > MAX_PIXELS:
+        raise fail(
+            f"image is {width}x{height} pixels, above the {MAX_PIXELS // 1_000_000} megapixel"
+            " limit; scale it down"
+        )
+    return PngHeader(width, height, depth, colour, interlace)
+
+
+def check_chunks(data: bytes, *, file: str) -> None:
+    """Walk every chunk after the header: lengths, CRCs, image data present and in one run.
+
+    Pillow only notices a bad IDAT CRC in ``verify()``, which cannot be combined with
+    decoding; walking the chunks ourselves is cheap (``zlib.crc32`` runs at GB/s).
+    Raises :class:`ExtractionError`.
+    """
+
+    def fail(message: str) -> ExtractionError:
+        return ExtractionError(message, file=file)
+
+    offset, idat_runs, previous = 8, 0, b""
+    while True:
+        if offset + 8 > len(data):
+            raise fail("image data is truncated (no IEND chunk); re-export the file")
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        name = kind.decode("latin-1")
+        if not kind.isalpha():
+            raise fail(f"has a damaged chunk at byte {offset} (the file is corrupt); re-export it")
+        end = offset + 12 + length
+        if end > len(data):
+            raise fail(f"image data is truncated (chunk {name} runs past the end); re-export the file")
+        if zlib.crc32(data[offset + 4 : end - 4]) != struct.unpack(">I", data[end - 4 : end])[0]:
+            raise fail(f"chunk {name} fails its CRC check (the file is corrupt); re-export it")
+        if kind == b"IDAT" and previous != b"IDAT":
+            idat_runs += 1
+            if idat_runs > 1:
+                raise fail("image data (IDAT) is split by other chunks (the file is corrupt); re-export it")
+        if kind == b"IEND":
+            break
+        previous, offset = kind, end
+    if idat_runs == 0:
+        raise fail("has no image data (IDAT chunk); re-export the file")
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+# Pillow's words for image data cut short, whichever stage notices it first.
+_TRUNCATED = ("image file is truncated", "Truncated File Read")
+
+
+def _decode(data: bytes, file: str) -> Image.Image:
+    """Decode frame 0 fully, turning every decoder complaint into one ExtractionError line."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=["PNG"])
+        image.load()
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError(f"image is too large to decode safely ({exc}); scale it down", file=file) from exc
+    except (OSError, ValueError, SyntaxError, EOFError, zlib.error, struct.error) as exc:
+        if any(word in str(exc) for word in _TRUNCATED):
+            message = "image data is truncated; re-export the file"
+        else:
+            message = f"cannot decode the image ({exc}); re-export the file"
+        raise ExtractionError(message, file=file) from exc
+    if image.format != "PNG":  # defensive: read_png_header already checked the signature
+        raise ExtractionError(f"decodes as {image.format}, not PNG; export it as PNG", file=file)
+    return image
+
+
+def _transparency_key(image: Image.Image, header: PngHeader) -> Any:
+    """The tRNS colour key in the 8-bit values Pillow decoded, or None.
+
+    Pillow scales 1/2/4-bit grey pixels up to 8 bits and keeps 16-bit RGB as its high bytes,
+    but hands back the key as written in the file; left alone, the key would match nothing.
+    """
+    key = image.info.get("transparency")
+    if key is None or image.mode in ("P", "I;16", "I;16B", "I;16L", "I"):
+        return key  # palette alpha is per entry; 16-bit grey is matched in 16 bits
+    if isinstance(key, tuple) and header.bit_depth == 16:
+        return tuple(value >> 8 for value in key)
+    if isinstance(key, int) and header.color_type == 0 and header.bit_depth < 8:
+        return key * 255 // (2**header.bit_depth - 1)
+    return key
+
+
+def _to_rgba(part: Image.Image, key: Any) -> Image.Image:
+    """Any PNG mode to 8-bit RGBA: palettes expanded, tRNS applied, 16-bit grey scaled."""
+    if part.mode.startswith("I"):
+        if part.mode == "I":
+            part = part.convert("I;16")
+        grey = part.point(lambda value: value / 257 + 0.5).convert("L")  # scale, never clip
+        alpha = Image.new("L", part.size, 255)
+        if isinstance(key, int):
+            # The raw 16-bit values as two 8-bit bands (low byte, high byte) to match the key.
+            halves = Image.frombytes("LA", part.size, part.tobytes("raw", "I;16"))
+            low = halves.getchannel("L").point(lambda v: 255 if v == key & 0xFF else 0)
+            high = halves.getchannel("A").point(lambda v: 255 if v == key >> 8 else 0)
+            alpha = ImageChops.invert(ImageChops.multiply(low, high))
+        return Image.merge("RGBA", (grey, grey, grey, alpha))
+    if part.mode == "1":
+        part = part.convert("L")
+    part.info.pop("transparency", None)
+    if key is not None:
+        part.info["transparency"] = key
+    return part.convert("RGBA")
+
+
+def _sample(image: Image.Image, pixels: int = SAMPLE_PIXELS) -> Image.Image:
+    """The image itself, or a nearest-neighbour sample (only real colours) of about ``pixels``."""
+    width, height = image.size
+    if width * height <= pixels:
+        return image.copy()
+    factor = math.sqrt(width * height / pixels)
+    size = (max(1, round(width / factor)), max(1, round(height / factor)))
+    return image.resize(size, Image.Resampling.NEAREST)
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def measure(path: Path) -> dict[str, Any]:
+    """Measure one PNG: every IDF field except ``extractor`` and ``semantic``.
+
+    ``IDF.model_validate({**measure(path), "extractor": {...}})`` gives the full facts.
+    Raises :class:`InputError` for a file that is not a usable PNG and
+    :class:`ExtractionError` for one whose image data cannot be decoded.
+    """
+    file = str(path)
+    try:
+        data = path.read_bytes()  # read once: hash, header and decoder share these bytes
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror}); check the path", file=file) from exc
+    header = read_png_header(data, file=file)
+    check_chunks(data, file=file)
+    image = _decode(data, file)
+    key = _transparency_key(image, header)
+
+    colours = _Colours(_to_rgba(_sample(image), key))
+    background = colours.background()
+    return {
+        "source": {"path": file, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)},
+        "dimensions": {
+            "width": header.width,
+            "height": header.height,
+            "mode": image.mode,
+            "color_type": header.color_type_name,
+            "bit_depth": header.bit_depth,
+            "alpha": header.color_type in (4, 6) or "transparency" in image.info,
+            "frames": getattr(image, "n_frames", 1),
+        },
+        "transparent_share": _round(colours.transparent_share),
+        "background": background,
+        "mode": _mode(background),
+        "palette": colours.palette(),
+        "coverage": colours.coverage(),
+        "tileability": _tileability(image, key),
+        "contrast": colours.contrast(),
+    }
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def _mode(background: dict[str, Any] | None) -> str:
+    if background is None:
+        return "light"  # nothing behind the image: the page decides, and pages default light
+    return "dark" if relative_luminance(background["rgb"]) < DARK_LUMINANCE else "light"
+
+
+@dataclass
+class _Cluster:
+    """One palette colour: the pixels nearest to it and its exact colours."""
+
+    count: int = 0
+    sums: tuple[int, int, int] = (0, 0, 0)
+    colours: list[tuple[int, tuple[int, int, int]]] = field(default_factory=list)
+
+    def representative(self) -> tuple[int, int, int]:
+        """Its most frequent exact colour if common (a painted fill), else the real colour
+        nearest its mean (a texture): always a colour that is in the image."""
+        frequent = heapq.nlargest(256, self.colours)  # the mean's stand-in should be a usual colour
+        top_count, top = frequent[0]
+        if top_count * 4 >= self.count:
+            return top
+        mean = [total / self.count for total in self.sums]
+        return min(
+            (colour for _, colour in frequent),
+            key=lambda c: ((c[0] - mean[0]) ** 2 + (c[1] - mean[1]) ** 2 + (c[2] - mean[2]) ** 2, c),
+        )
+
+
+class _Colours:
+    """Palette, background and coverage of one normalised RGBA sample."""
+
+    def __init__(self, rgba: Image.Image) -> None:
+        self.size = rgba.size
+        self.total = rgba.width * rgba.height
+        alpha = rgba.getchannel("A")
+        histogram = alpha.histogram()
+        # Mostly transparent pixels are ignored for colour; a faint-only image uses what it has.
+        threshold = 128 if sum(histogram[128:]) else 1
+        self.counted = sum(histogram[threshold:])
+        self.transparent_share = 1 - self.counted / self.total
+        self.mask = alpha.point(lambda a: 255 if a >= threshold else 0)
+        self.rgb = rgba.convert("RGB")
+        self.clusters: list[_Cluster] = []
+        self.representatives: list[tuple[int, int, int] | None] = []
+        self.labels = Image.new("L", self.size, 255)  # 255 = not counted
+        self.background_index: int | None = None
+        if self.counted:
+            self._cluster()
+            self._find_background()
+
+    def _exact_colours(self) -> list[tuple[int, tuple[int, int, int]]]:
+        tagged = Image.merge("RGBA", (*self.rgb.split(), self.mask))
+        found = tagged.getcolors(self.total) or []
+        return [(count, (r, g, b)) for count, (r, g, b, a) in found if a]
+
+    def _cluster(self) -> None:
+        exact = self._exact_colours()
+        if len(exact) <= PALETTE_SIZE:
+            centres = [colour for _, colour in sorted(exact, reverse=True)]
+            self.labels = self._label_exact(centres)
+        else:
+            centres = _merge_close(self._quantise(max(exact)[1]))
+            self.labels = self._label_nearest(centres)
+        clusters = [_Cluster() for _ in centres]
+        tagged = Image.merge("RGBA", (*self.rgb.split(), self.labels))
+        for count, (r, g, b, label) in tagged.getcolors(self.total) or []:
+            if label != 255:
+                cluster = clusters[label]
+                cluster.count += count
+                cluster.sums = (cluster.sums[0] + r * count, cluster.sums[1] + g * count, cluster.sums[2] + b * count)
+                cluster.colours.append((count, (r, g, b)))
+        self.clusters = clusters  # kept in label order; a centre may end up with no pixels
+        self.representatives = [cluster.representative() if cluster.count else None for cluster in clusters]
+
+    def _quantise(self, filler: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+        """Candidate centres from Pillow's median cut refined by k-means.
+
+        Uncounted pixels are painted with the commonest counted colour first, so transparent
+        black never becomes a palette colour.
+        """
+        filled = self.rgb.copy()
+        filled.paste(filler, mask=ImageChops.invert(self.mask))
+        quantised = _sample(filled, QUANTISE_PIXELS).quantize(PALETTE_SIZE, Image.Quantize.MEDIANCUT, kmeans=8)
+        palette = quantised.getpalette() or []
+        used = sorted(quantised.getcolors(PALETTE_SIZE) or [], reverse=True)
+        return [tuple(palette[3 * index : 3 * index + 3]) for _, index in used]  # type: ignore[misc]
+
+    def _label_exact(self, colours: list[tuple[int, int, int]]) -> Image.Image:
+        """Label each counted pixel with the index of its exact colour (255 when not counted).
+
+        Pillow's palette mapping goes through an approximate cache that can swap colours one
+        step apart, so the few-colour case matches channels exactly instead.
+        """
+        labels = Image.new("L", self.size, 255)
+        bands = self.rgb.split()
+        for index, colour in enumerate(colours):
+            equal = [band.point(lambda v, want=want: 255 if v == want else 0) for band, want in zip(bands, colour)]
+            labels.paste(index, mask=ImageChops.multiply(ImageChops.multiply(equal[0], equal[1]), equal[2]))
+        labels.paste(255, mask=ImageChops.invert(self.mask))
+        return labels
+
+    def _label_nearest(self, centres: list[tuple[int, int, int]]) -> Image.Image:
+        """Label each counted pixel with its nearest centre's index (255 when not counted)."""
+        palette_image = Image.new("P", (1, 1))
+        # Repeat the centres to fill all 256 entries: no padding black for a pixel to snap to.
+        palette_image.putpalette([v for i in range(256) for v in centres[i % len(centres)]])
+        indices = self.rgb.quantize(palette=palette_image, dither=Image.Dither.NONE)
+        labels = Image.frombytes("L", self.size, indices.tobytes())
+        labels = labels.point(lambda index: index % len(centres))
+        labels.paste(255, mask=ImageChops.invert(self.mask))
+        return labels
+
+    def _find_background(self) -> None:
+        """The cluster covering most of the opaque border, if the border is mostly opaque."""
+        width, height = self.size
+        frame = Image.new("L", self.size, 255)
+        if width > 2 and height > 2:
+            frame.paste(0, (1, 1, width - 1, height - 1))
+        border = self.labels.histogram(mask=frame)
+        if sum(border[:255]) * 2 < sum(border):
+            return  # a transparent frame: the image sits on the page, not on a colour
+        best = max(range(len(self.clusters)), key=lambda i: (border[i], self.clusters[i].count))
+        self.background_index = best
+
+    def background(self) -> dict[str, Any] | None:
+        """The IDF ``background``: the border's colour cluster, or None."""
+        if self.background_index is None:
+            return None
+        cluster = self.clusters[self.background_index]
+        rgb = self.representatives[self.background_index]
+        return {"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(cluster.count / self.counted)}
+
+    def palette(self) -> list[dict[str, Any]]:
+        """The IDF ``palette``: most coverage first, roles by background and share."""
+        entries = []
+        for index, cluster in enumerate(self.clusters):
+            if not cluster.count:
+                continue
+            share = cluster.count / self.counted
+            role = "background" if index == self.background_index else "primary" if share >= 0.15 else "accent"
+            rgb = self.representatives[index]
+            entries.append({"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(share), "role": role})
+        return sorted(entries, key=lambda entry: (-entry["coverage"], entry["hex"]))
+
+    def contrast(self) -> list[dict[str, Any]]:
+        """WCAG contrast of each non-background palette colour against the background."""
+        background = self.background()
+        if background is None:
+            return []
+        rows = []
+        for entry in self.palette():
+            if entry["role"] == "background":
+                continue
+            ratio = contrast_ratio(entry["rgb"], background["rgb"])
+            rows.append(
+                {
+                    "hex": entry["hex"],
+                    "ratio": round(ratio, 2),
+                    "aa_normal": ratio >= 4.5,
+                    "aa_large": ratio >= 3,
+                    "aaa_normal": ratio >= 7,
+                }
+            )
+        return rows
+
+    def coverage(self) -> dict[str, Any]:
+        """Share of each third of the image covered by something other than the background."""
+        skip = self.background_index
+        covered = self.labels.point(lambda label: 0 if label in (255, skip) else 255)
+        width, height = self.size
+        xs = [0, round(width / 3), round(2 * width / 3), width]
+        ys = [0, round(height / 3), round(2 * height / 3), height]
+        grid = []
+        for row in range(3):
+            cells = []
+            for col in range(3):
+                area = (xs[col + 1] - xs[col]) * (ys[row + 1] - ys[row])
+                box = (xs[col], ys[row], xs[col + 1], ys[row + 1])
+                cells.append(_round(covered.crop(box).histogram()[255] / area) if area else 0.0)
+            grid.append(cells)
+        overall = covered.histogram()[255] / self.total
+        return {
+            "overall": _round(overall),
+            "grid": grid,
+            "upper_left": grid[0][0],
+            "central": grid[1][1],
+            "lower_right": grid[2][2],
+        }
+
+
+def _merge_close(centres: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Drop centres within MERGE_DELTA_E of a more common one (centres come commonest first)."""
+    kept: list[tuple[tuple[int, int, int], Lab]] = []
+    for centre in centres:
+        lab = rgb_to_lab(centre)
+        if all(delta_e2000(lab, other) >= MERGE_DELTA_E for _, other in kept):
+            kept.append((centre, lab))
+    return [centre for centre, _ in kept]
+
+
+# --- tileability ---------------------------------------------------------------------------
+
+_EDGE_POINTS = 2048  # longer edges are compared at every n-th pixel: same mean, bounded time
+_INTERIOR_PAIRS = 4  # neighbouring row and column pairs sampled for the texture baseline
+_BACKDROP = (128, 128, 128, 255)
+Box = tuple[int, int, int, int]  # semi-transparent edges are compared as seen on mid-grey
+
+
+def _tileability(image: Image.Image, key: Any) -> dict[str, Any]:
+    """Seam error across opposite edges against the image's own neighbour-to-neighbour error.
+
+    A seam is a jump bigger than the texture's usual jump (``interior_error``) and bigger than
+    the jumps right beside it: a plank groove or a ruled line along one edge tiles fine.
+    """
+    width, height = image.size
+    lab_cache: dict[tuple[int, ...], Lab] = {}
+
+    def line(box: tuple[int, int, int, int]) -> list[Lab]:
+        strip = _to_rgba(image.crop(box), key)
+        strip = Image.alpha_composite(Image.new("RGBA", strip.size, _BACKDROP), strip).convert("RGB")
+        raw = strip.tobytes()
+        step = max(1, math.ceil(len(raw) / 3 / _EDGE_POINTS))
+        labs = []
+        for start in range(0, len(raw), 3 * step):
+            rgb = tuple(raw[start : start + 3])
+            if rgb not in lab_cache:
+                lab_cache[rgb] = rgb_to_lab(rgb)  # type: ignore[arg-type]
+            labs.append(lab_cache[rgb])
+        return labs
+
+    def error(first: Box, second: Box) -> float:
+        pairs = list(zip(line(first), line(second)))
+        return sum(delta_e76(a, b) for a, b in pairs) / len(pairs)
+
+    def column(x: int) -> Box:
+        return (x, 0, x + 1, height)
+
+    def row(y: int) -> Box:
+        return (0, y, width, y + 1)
+
+    def beside(last: int, strip: Callable[[int], Box]) -> float:
+        # The jumps next to the seam: first/second and next-to-last/last strips.
+        return max(error(strip(0), strip(1)), error(strip(last - 1), strip(last))) if last >= 1 else 0.0
+
+    horizontal = error(column(0), column(width - 1))
+    vertical = error(row(0), row(height - 1))
+    interior = [error(column(x), column(x + 1)) for x in _interior_starts(width)]
+    interior += [error(row(y), row(y + 1)) for y in _interior_starts(height)]
+    baseline = statistics.median(interior) if interior else 0.0
+    horizontal_limit = max(2.0, 1.5 * max(baseline, beside(width - 1, column)))
+    vertical_limit = max(2.0, 1.5 * max(baseline, beside(height - 1, row)))
+    return {
+        "seam_error_horizontal": _round(horizontal),
+        "seam_error_vertical": _round(vertical),
+        "interior_error": _round(baseline),
+        "tileable": horizontal <= horizontal_limit and vertical <= vertical_limit,
+    }
+
+
+def _interior_starts(length: int) -> list[int]:
+    """Up to _INTERIOR_PAIRS evenly spaced starts of neighbouring pairs away from the edges."""
+    if length < 2:
+        return []  # a 1-pixel side has no neighbours; its opposite edges are the same pixels
+    low, high = (1, length - 3) if length >= 4 else (0, length - 2)
+    count = min(_INTERIOR_PAIRS, high - low + 1)
+    return sorted({low + (high - low) * (i + 1) // (count + 1) for i in range(count)})

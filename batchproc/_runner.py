@@ -1,0 +1,234 @@
+"""Run a batch: one trio nursery, one task per asset, then one commit.
+
+Each asset flows extract ─▶ place ─▶ render on its own, so an asset renders as soon as its
+own facts are ready (a pipeline, not a barrier). Nothing touches the repository until every
+asset has succeeded; the first failure cancels the rest.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pluggy
+import trio
+
+from batchproc._context import RunContext, resolve
+from batchproc._naming import collision_key
+from batchproc._report import AssetReport, BatchReport
+from batchproc.errors import BatchFailed, BatchprocError, InputError
+from batchproc.models import IDF, Asset, Manifest, OutputFile
+
+
+class Progress(Protocol):
+    """Told what each asset is doing; the console shows it, tests may record it."""
+
+    def stage(self, asset_id: str, stage: str) -> None: ...
+
+    def finished(self, asset_id: str, ok: bool) -> None: ...
+
+
+class SilentProgress:
+    """Shows nothing (``--json`` and library use)."""
+
+    def stage(self, asset_id: str, stage: str) -> None:
+        pass
+
+    def finished(self, asset_id: str, ok: bool) -> None:
+        pass
+
+
+@dataclass
+class AssetResult:
+    """An asset that went through every stage, before anything is committed."""
+
+    asset: Asset
+    idf: IDF
+    package_dir: str
+    public_path: str
+    files: list[OutputFile]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def run_batch(
+    manifest: Manifest,
+    manager: pluggy.PluginManager,
+    run: RunContext,
+    progress: Progress | None = None,
+    *,
+    commit: bool = True,
+) -> BatchReport:
+    """Process every asset concurrently, then land them as one commit (unless ``commit`` is false)."""
+    return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit)
+
+
+def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, bytes]:
+    """Every file the batch would commit, by path, rendered in memory; nothing is written."""
+
+    async def render() -> dict[str, bytes]:
+        _check_extractor(manifest, manager)
+        return collect_files(manifest, await process_assets(manifest, manager, run, SilentProgress()))
+
+    return trio.run(render)
+
+
+async def _run_batch(
+    manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress, commit: bool
+) -> BatchReport:
+    _check_extractor(manifest, manager)
+    started = time.perf_counter()
+    results = await process_assets(manifest, manager, run, progress)
+    files = collect_files(manifest, results)
+    message = commit_message(manifest)
+    commit_started = time.perf_counter()
+    commit_id = None
+    if commit:
+        commit_id = await resolve(manager.hook.batchproc_commit(files=files, message=message, manifest=manifest, run=run))
+    finished = time.perf_counter()
+    status = "dry run" if not commit else ("committed" if commit_id else "no changes")
+    report = BatchReport(
+        manifest=manifest.display_path,
+        batch_id=manifest.batch_id,
+        status=status,
+        commit=commit_id,
+        message=message,
+        wall_seconds=finished - started,
+        commit_seconds=finished - commit_started,
+        assets=tuple(_asset_report(results[asset.asset_id]) for asset in manifest.assets),
+    )
+    manager.hook.batchproc_report(report=report)
+    return report
+
+
+async def process_assets(
+    manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress
+) -> dict[str, AssetResult]:
+    """Every asset through extract, place and render; the first failure cancels the others."""
+    results: dict[str, AssetResult] = {}
+    failures: list[BatchprocError] = []
+
+    async def one(asset: Asset, cancel: trio.CancelScope) -> None:
+        try:
+            results[asset.asset_id] = await process_asset(asset, manifest, manager, run, progress)
+            progress.finished(asset.asset_id, True)
+        except BatchprocError as error:
+            if error.where is None:
+                error.where = asset.asset_id
+                error.args = (error.render(),)
+            failures.append(error)
+            progress.finished(asset.asset_id, False)
+            cancel.cancel()
+
+    async with trio.open_nursery() as nursery:
+        for asset in manifest.assets:
+            nursery.start_soon(one, asset, nursery.cancel_scope)
+    if failures:
+        raise BatchFailed(failures)
+    return results
+
+
+async def process_asset(
+    asset: Asset, manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress
+) -> AssetResult:
+    """One asset: its facts, where its files go, and the files themselves (in memory)."""
+    timings: dict[str, float] = {}
+    hook = manager.hook
+
+    progress.stage(asset.asset_id, "extract")
+    clock = time.perf_counter()
+    idf = await resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
+    if idf is None:
+        raise InputError(f"no plugin answered for extractor {manifest.extractor.name!r}", where=asset.asset_id)
+    timings["extract"] = time.perf_counter() - clock
+
+    progress.stage(asset.asset_id, "render")
+    clock = time.perf_counter()
+    package_dir = hook.batchproc_package_dir(asset=asset, idf=idf, manifest=manifest)
+    public_path = hook.batchproc_public_path(asset=asset, idf=idf, manifest=manifest)
+    files: list[OutputFile] = []
+    for answer in hook.batchproc_render_files(
+        asset=asset, idf=idf, manifest=manifest, package_dir=package_dir, public_path=public_path, run=run
+    ):
+        files.extend(await resolve(answer) or ())
+    timings["render"] = time.perf_counter() - clock
+    return AssetResult(asset, idf, package_dir, public_path, files, timings)
+
+
+def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dict[str, bytes]:
+    """All files of the batch by path; two files aimed at one path (even by case) fail the batch."""
+    files: dict[str, bytes] = {}
+    owners: dict[str, tuple[str, str]] = {}
+    for asset in manifest.assets:
+        for output in results[asset.asset_id].files:
+            _check_target(output.path, asset, manifest)
+            key = collision_key(output.path)
+            if key in owners:
+                other_id, other_path = owners[key]
+                raise InputError(
+                    f"{output.path} is also a target of {other_id} ({other_path}); give one of them another name",
+                    file=manifest.display_path,
+                    line=asset.line,
+                    where=asset.asset_id,
+                )
+            owners[key] = (asset.asset_id, output.path)
+            files[output.path] = output.data
+    return files
+
+
+def _check_target(path: str, asset: Asset, manifest: Manifest) -> None:
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts) or (
+        parts[0].casefold() == ".git"
+    ):
+        raise InputError(
+            f"target path {path!r} leaves the repository or enters .git; fix the layout or naming",
+            file=manifest.display_path,
+            line=asset.line,
+            where=asset.asset_id,
+        )
+
+
+def commit_message(manifest: Manifest) -> str:
+    """The manifest's message template, filled (``... - Assets 3,4,6``)."""
+    values = {
+        "title": manifest.title,
+        "batch_id": manifest.batch_id,
+        "asset_numbers": ",".join(asset.number for asset in manifest.assets),
+        "asset_ids": ", ".join(asset.asset_id for asset in manifest.assets),
+        "count": len(manifest.assets),
+    }
+    try:
+        return manifest.commit.message.format_map(values)
+    except (KeyError, ValueError, IndexError) as error:
+        raise InputError(
+            f"commit.message: cannot fill {manifest.commit.message!r} ({error}); fields: {', '.join(values)}",
+            file=manifest.display_path,
+        ) from None
+
+
+def _check_extractor(manifest: Manifest, manager: pluggy.PluginManager) -> None:
+    names: dict[str, str] = {}
+    for answer in manager.hook.batchproc_extractors():
+        names.update(answer)
+    if manifest.extractor.name not in names:
+        known = ", ".join(sorted(names))
+        raise InputError(
+            f"extractor: no extractor named {manifest.extractor.name!r}; installed: {known}",
+            file=manifest.display_path,
+        )
+
+
+def _asset_report(result: AssetResult) -> AssetReport:
+    return AssetReport(
+        asset_id=result.asset.asset_id,
+        name=result.asset.name,
+        category=result.asset.category,
+        package_dir=result.package_dir,
+        public_path=result.public_path,
+        files=tuple(sorted(output.path for output in result.files)),
+        timings=result.timings,
+        background=result.idf.background.hex if result.idf.background else None,
+        palette=tuple(colour.hex for colour in result.idf.palette),
+    )

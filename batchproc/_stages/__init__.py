@@ -1,0 +1,1 @@
+"""The built-in stages, one plugin module each, registered like any third-party plugin."""

@@ -1,0 +1,26 @@
+"""Built-in stage: the batch lands as one commit, written with pygit2 (via ``_gitrepo``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+
+from batchproc._context import RunContext
+from batchproc.hookspecs import hookimpl
+from batchproc.models import Manifest
+
+
+@hookimpl(trylast=True)
+def batchproc_commit(
+    files: Mapping[str, bytes], message: str, manifest: Manifest, run: RunContext
+) -> Awaitable[str | None]:
+    return run.to_thread(commit_batch, files, message, manifest, run)
+
+
+def commit_batch(files: Mapping[str, bytes], message: str, manifest: Manifest, run: RunContext) -> str | None:
+    """One commit holding exactly ``files``, or None when the repository already has them."""
+    from batchproc._gitrepo import TargetRepository  # pygit2 loads only when a commit is made
+
+    repository = TargetRepository.discover(run.repo_root, branch=run.branch)
+    with repository.locked():
+        repository.check_worktree(files, force=run.force)
+        return repository.commit(files, message, manifest.commit.author)

@@ -1,0 +1,54 @@
+"""Built-in placement: where an asset's package and public PNG go, by the naming conventions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from batchproc._naming import fill, pattern_fields
+from batchproc.errors import InputError
+from batchproc.hookspecs import hookimpl
+from batchproc.models import IDF, Asset, Manifest
+
+
+@hookimpl(trylast=True)
+def batchproc_package_dir(asset: Asset, idf: IDF, manifest: Manifest) -> str:
+    """``<layout.packages>/<layout.package_dir>``, e.g. ``assets/ASSET-3-velvet-curtain``."""
+    folder = fill(manifest.layout.package_dir, naming_values(asset, idf))
+    return f"{manifest.layout.packages.strip('/')}/{folder}"
+
+
+@hookimpl(trylast=True)
+def batchproc_public_path(asset: Asset, idf: IDF, manifest: Manifest) -> str:
+    """``<layout.public>/<category>/<name from the category's pattern>``."""
+    pattern = manifest.naming_for(asset.category)
+    values = naming_values(asset, idf)
+    missing = [field for field in pattern_fields(pattern) if field not in values]
+    if missing:
+        raise InputError(
+            f"naming pattern {pattern!r} uses {{{missing[0]}}}, which this asset has no value for; "
+            f"add specs.{missing[0]} or change the pattern",
+            file=manifest.display_path,
+            line=asset.line,
+            where=asset.asset_id,
+        )
+    return f"{manifest.layout.public.strip('/')}/{asset.category}/{fill(pattern, values)}"
+
+
+def naming_values(asset: Asset, idf: IDF) -> dict[str, Any]:
+    """The fields a naming pattern may use: declared specs first, measured facts as defaults."""
+    width, height = idf.dimensions.width, idf.dimensions.height
+    values: dict[str, Any] = {
+        key: value for key, value in asset.specs.items() if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    }
+    values.update(
+        slug=asset.slug,
+        asset_id=asset.asset_id,
+        category=asset.category,
+        width=width,
+        height=height,
+    )
+    values.setdefault("size", width if width == height else f"{width}x{height}")
+    values.setdefault("mode", (idf.semantic and idf.semantic.mode) or idf.mode)
+    values.setdefault("style", "flat")
+    values.setdefault("purpose", (idf.semantic and idf.semantic.purpose) or "icon")
+    return values
