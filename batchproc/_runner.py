@@ -18,7 +18,7 @@ import trio
 from batchproc._context import RunContext, resolve
 from batchproc._naming import collision_key
 from batchproc._report import AssetReport, BatchReport
-from batchproc.errors import BatchFailed, BatchprocError, InputError
+from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
 
 
@@ -68,7 +68,7 @@ def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunCont
     """Every file the batch would commit, by path, rendered in memory; nothing is written."""
 
     async def render() -> dict[str, bytes]:
-        _check_extractor(manifest, manager)
+        check_manifest(manifest, manager)
         return collect_files(manifest, await process_assets(manifest, manager, run, SilentProgress()))
 
     return trio.run(render)
@@ -77,7 +77,7 @@ def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunCont
 async def _run_batch(
     manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress, commit: bool
 ) -> BatchReport:
-    _check_extractor(manifest, manager)
+    check_manifest(manifest, manager)
     started = time.perf_counter()
     results = await process_assets(manifest, manager, run, progress)
     files = collect_files(manifest, results)
@@ -206,6 +206,22 @@ def commit_message(manifest: Manifest) -> str:
             f"commit.message: cannot fill {manifest.commit.message!r} ({error}); fields: {', '.join(values)}",
             file=manifest.display_path,
         ) from None
+
+
+def check_manifest(manifest: Manifest, manager: pluggy.PluginManager) -> None:
+    """The checks plugins add (``batchproc_check_manifest``), then the extractor's name; reads no pixels."""
+    problems = plugin_problems(manifest, manager)
+    if problems:
+        raise ManifestError(problems)
+    _check_extractor(manifest, manager)
+
+
+def plugin_problems(manifest: Manifest, manager: pluggy.PluginManager) -> list[BatchprocError]:
+    """Every problem the ``batchproc_check_manifest`` hooks report, in plugin order."""
+    problems: list[BatchprocError] = []
+    for answer in manager.hook.batchproc_check_manifest(manifest=manifest):
+        problems.extend(answer or ())
+    return problems
 
 
 def _check_extractor(manifest: Manifest, manager: pluggy.PluginManager) -> None:
