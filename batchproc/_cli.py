@@ -34,7 +34,12 @@ def make_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, description=help_text)
 
     p = command("apply", "Extract, render and commit a batch (one commit, or nothing).")
-    p.add_argument("manifest", help="the batch manifest (YAML or JSON)")
+    p.add_argument("manifests", nargs="*", metavar="manifest", help="batch manifests (YAML or JSON); one commit each")
+    p.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="apply only the manifests changed between REF and HEAD (default set: manifests/*.yaml|yml|json)",
+    )
     p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
     p.add_argument("--branch", help="commit to this branch (needed when HEAD is detached)")
     p.add_argument("--force", action="store_true", help="overwrite target files that have local changes")
@@ -71,7 +76,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
     "apply": lambda a: apply.apply(
-        a.manifest, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
+        a.manifests, changed_since=a.changed_since, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
     ),
     "plan": lambda a: plan.plan(a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode),
     "validate": lambda a: validate.validate(a.manifests, json_output=a.json),
