@@ -30,6 +30,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(INI, type="args", default=DEFAULT, help=f"globs of batchproc manifests to check (default: {DEFAULT[0]})")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    for pattern in config.getini(INI):
+        if Path(pattern).is_absolute():  # Path.glob refuses them; say so before collecting
+            raise pytest.UsageError(f"{INI}: {pattern} must be relative to the rootdir ({config.rootpath})")
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path in _manifests(parent.config):
         return ManifestFile.from_parent(parent, path=file_path)

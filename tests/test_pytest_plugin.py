@@ -8,23 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import git
+from test_hooks import MANIFEST
 
 pytest_plugins = ["pytester"]
 
-GOOD = """\
-batch_id: batch-ci
-title: CI
-assets:
-  - asset_id: ASSET-1
-    path: images/plum.png
-    score: 95
-    name: Plum
-    category: patterns
-  - asset_id: ASSET-2
-    path: images/gold.png
-    score: 91
-    name: Gold
-"""
+GOOD = MANIFEST.format(extractor="local")  # two assets, ASSET-1 at line 5 and ASSET-2 at line 10
 
 
 @pytest.fixture
@@ -68,14 +56,14 @@ def test_a_good_manifest_is_one_test_per_asset_plus_the_manifest(project: pytest
 
 
 def test_schema_problems_fail_the_manifest_at_their_lines(project: pytest.Pytester) -> None:
-    write(project, GOOD.replace("score: 95", "score: high").replace("title: CI\n", "title: CI\nlimts: {}\n"))
+    write(project, GOOD.replace("score: 95", "score: high").replace("title: Hooks\n", "title: Hooks\nlimts: {}\n"))
     result = project.runpytest("-rs")
     result.assert_outcomes(failed=2, skipped=1)
     assert failures(result) == [
         "manifests/batch.yaml:3: unknown key 'limts'; did you mean 'limits'?",
-        "manifests/batch.yaml:7: assets[0].score: expected a number, got 'high'",
+        "manifests/batch.yaml:8: assets[0].score: expected a number, got 'high'",
     ]
-    result.stdout.fnmatch_lines(["SKIPPED [1] manifests/batch.yaml:10: not checked: manifests/batch.yaml has problems; see manifests/batch.yaml::manifest"])
+    result.stdout.fnmatch_lines(["SKIPPED [1] manifests/batch.yaml:11: not checked: manifests/batch.yaml has problems; see manifests/batch.yaml::manifest"])
     assert "Traceback" not in result.stdout.str()
 
 
@@ -84,10 +72,10 @@ def test_rule_problems_fail_their_asset_at_the_manifest_line(project: pytest.Pyt
     result = project.runpytest()
     result.assert_outcomes(passed=1, failed=2)
     assert failures(result) == [
-        "manifests/batch.yaml:6: assets[0].score: 89 is below the minimum 90",
-        "manifests/batch.yaml:10: assets[1].path: images/gone.png: no such file",
+        "manifests/batch.yaml:7: assets[0].score: 89 is below the minimum 90",
+        "manifests/batch.yaml:11: assets[1].path: images/gone.png: no such file",
     ]
-    assert "FAILED manifests/batch.yaml::ASSET-1 - manifests/batch.yaml:6: assets[0].scor..." in result.stdout.lines
+    assert "FAILED manifests/batch.yaml::ASSET-1 - manifests/batch.yaml:7: assets[0].scor..." in result.stdout.lines
 
 
 def test_an_asset_is_skipped_with_its_line_while_the_manifest_does_not_load(project: pytest.Pytester) -> None:
@@ -95,7 +83,7 @@ def test_an_asset_is_skipped_with_its_line_while_the_manifest_does_not_load(proj
     result = project.runpytest("-rs")
     result.assert_outcomes(passed=1, failed=1, skipped=1)
     result.stdout.fnmatch_lines(
-        ["SKIPPED [1] manifests/batch.yaml:9: not checked: manifests/batch.yaml does not load until the other assets' problems are fixed"]
+        ["SKIPPED [1] manifests/batch.yaml:10: not checked: manifests/batch.yaml does not load until the other assets' problems are fixed"]
     )
 
 
@@ -104,17 +92,17 @@ def test_the_dry_run_finds_a_png_that_does_not_decode(project: pytest.Pytester) 
     write(project, GOOD)
     result = project.runpytest()
     result.assert_outcomes(passed=2, failed=1)
-    assert failures(result) == ["manifests/batch.yaml:9: ASSET-2: images/gold.png: has no PNG header (IHDR chunk); re-export it"]
+    assert failures(result) == ["manifests/batch.yaml:10: ASSET-2: images/gold.png: has no PNG header (IHDR chunk); re-export it"]
 
 
 def test_the_dry_run_finds_targets_that_collide_after_naming(project: pytest.Pytester) -> None:
-    write(project, GOOD.replace("category: patterns", "category: specimens").replace("title: CI\n", "title: CI\nnaming: {specimens: hero.png}\n"))
+    write(project, GOOD.replace("category: patterns", "category: specimens").replace("title: Hooks\n", "title: Hooks\nnaming: {specimens: hero.png}\n"))
     result = project.runpytest()
     result.assert_outcomes(passed=1, failed=2)
     target = "frontend/public/assets/specimens/hero.png"
     assert failures(result) == [
-        f"manifests/batch.yaml:5: ASSET-1: {target} is also a target of ASSET-2 ({target}); give one of them another name",
-        f"manifests/batch.yaml:10: ASSET-2: {target} is also a target of ASSET-1 ({target}); give one of them another name",
+        f"manifests/batch.yaml:6: ASSET-1: {target} is also a target of ASSET-2 ({target}); give one of them another name",
+        f"manifests/batch.yaml:11: ASSET-2: {target} is also a target of ASSET-1 ({target}); give one of them another name",
     ]
 
 
@@ -142,6 +130,21 @@ def test_the_ini_option_names_the_manifests(project: pytest.Pytester) -> None:
         "batches/seed.json::manifest",
         "batches/seed.json::A-9",
     ]
+
+
+def test_an_unknown_extractor_fails_the_manifest_check(project: pytest.Pytester) -> None:
+    write(project, MANIFEST.format(extractor="avrage"))
+    result = project.runpytest()
+    result.assert_outcomes(failed=1, skipped=2)
+    assert failures(result) == ["manifests/batch.yaml: extractor: no extractor named 'avrage'; installed: local"]
+
+
+def test_an_absolute_glob_is_a_usage_error(project: pytest.Pytester) -> None:
+    project.makeini(f"[pytest]\naddopts = -p no:cacheprovider -p no:hypothesispytest\nbatchproc_manifests = {project.path}/m/*.yaml\n")
+    write(project, GOOD)
+    result = project.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: batchproc_manifests: {project.path}/m/*.yaml must be relative to the rootdir ({project.path})" in result.stderr.lines
 
 
 def test_unused_it_loads_no_batchproc_module(pytester: pytest.Pytester) -> None:
