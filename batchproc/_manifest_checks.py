@@ -48,6 +48,7 @@ class ManifestChecks:
         except BatchprocError as error:
             self.problems = [error]
         self._rendered: dict[str, AssetResult | BatchprocError] = {}
+        self._manifest_problem: BatchprocError | bool | None = None  # None: not checked yet
         self.assets = self._asset_names(path)
         """(item name, manifest line) of each asset, in manifest order."""
 
@@ -78,12 +79,19 @@ class ManifestChecks:
 
     def _check_manifest(self) -> None:
         """Problems of the batch as a whole; an asset's own problems fail that asset's check."""
-        problems = [p for p in self.problems if _asset_index(p) is None]
-        if problems:
-            raise ManifestError(problems)
-        if self.manifest is not None:
-            check_manifest(self.manifest, self._manager)
-            commit_message(self.manifest)
+        if self._manifest_problem is None:
+            self._manifest_problem = False
+            try:
+                problems = [p for p in self.problems if _asset_index(p) is None]
+                if problems:
+                    raise ManifestError(problems)
+                if self.manifest is not None:
+                    check_manifest(self.manifest, self._manager)
+                    commit_message(self.manifest)
+            except BatchprocError as error:
+                self._manifest_problem = error
+        if self._manifest_problem:
+            raise self._manifest_problem
 
     @cached_property
     def _manager(self) -> PluginManager:
@@ -116,13 +124,17 @@ class ManifestChecks:
         collect_files(self.manifest.model_copy(update={"assets": order}), results)  # type: ignore[arg-type]
 
     def _asset_names(self, path: Path) -> list[tuple[str, int | None]]:
-        """Asset ids and lines, from the loaded manifest or, when it does not load, the raw YAML."""
+        """Asset ids and lines, from the loaded manifest or, when it does not load, the raw YAML.
+
+        An id that is missing, repeated or ``manifest`` is named by its place (``assets[2]``).
+        """
         if self.manifest is not None:
-            return [(asset.asset_id, asset.line) for asset in self.manifest.assets]
-        raw = _raw_assets(path, self.display)
+            raw: list[tuple[Any, int | None]] = [(asset.asset_id, asset.line) for asset in self.manifest.assets]
+        else:
+            raw = _raw_assets(path, self.display)
         names: list[tuple[str, int | None]] = []
         for index, (asset_id, line) in enumerate(raw):
-            taken = {name for name, _ in names}
+            taken = {name for name, _ in names} | {MANIFEST_CHECK}
             name = asset_id if isinstance(asset_id, str) and asset_id and asset_id not in taken else f"assets[{index}]"
             names.append((name, line))
         return names

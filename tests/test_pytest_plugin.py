@@ -132,6 +132,14 @@ def test_the_ini_option_names_the_manifests(project: pytest.Pytester) -> None:
     ]
 
 
+def test_a_repeated_asset_id_is_named_by_its_place(project: pytest.Pytester) -> None:
+    write(project, GOOD.replace("ASSET-2", "ASSET-1"))
+    result = project.runpytest("-v")
+    result.assert_outcomes(passed=1, failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["manifests/batch.yaml::manifest PASSED*", "manifests/batch.yaml::ASSET-1 SKIPPED*", "manifests/batch.yaml::assets?1? FAILED*"])
+    assert failures(result) == ["manifests/batch.yaml:10: assets[1].asset_id: 'ASSET-1' is already used by assets[0]; ids must be unique"]
+
+
 def test_an_unknown_extractor_fails_the_manifest_check(project: pytest.Pytester) -> None:
     write(project, MANIFEST.format(extractor="avrage"))
     result = project.runpytest()
