@@ -73,7 +73,10 @@ def test_plugins_lists_the_installed_example_with_its_distribution(with_webp: Pa
 def test_autoload_off_leaves_the_example_out(webp_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(webp_site))
     assert [name for name, _ in make_plugin_manager().list_name_plugin()] == BUILTINS  # conftest turns autoload off
-    assert make_plugin_manager(autoload=True).get_plugin("webp") is not None
+    first, second = make_plugin_manager(autoload=True), make_plugin_manager(autoload=True)
+    assert first is not second and first.get_plugin("webp") is not None  # a fresh manager per run
+    first.unregister(name="webp")
+    assert second.get_plugin("webp") is not None
 
 
 def test_example_plugin_through_the_cli(with_webp: Path, repo: Path, write_png) -> None:  # type: ignore[no-untyped-def]
