@@ -16,11 +16,11 @@ import statistics
 import struct
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from batchproc._color import (
     Lab,
@@ -117,9 +117,7 @@ def read_png_header(data: bytes, *, file: str) -> PngHeader:
         raise fail("PNG header is truncated; re-export it")
     if zlib.crc32(data[12:29]) != struct.unpack(">I", data[29:33])[0]:
         raise fail("PNG header fails its CRC check (the file is corrupt); re-export it")
-    width, height, depth, colour, compression, filtering, interlace = struct.unpack(
-        ">IIBBBBB", data[16:29]
-    )
+    width, height, depth, colour, compression, filtering, interlace = struct.unpack(">IIBBBBB", data[16:29])
     if colour not in _BIT_DEPTHS:
         raise fail(f"PNG header has an invalid colour type {colour}; re-export it")
     if depth not in _BIT_DEPTHS[colour]:
@@ -132,8 +130,7 @@ def read_png_header(data: bytes, *, file: str) -> PngHeader:
         raise fail(f"PNG header says the image is {width}x{height} pixels; re-export it")
     if width * height > MAX_PIXELS:
         raise fail(
-            f"image is {width}x{height} pixels, above the {MAX_PIXELS // 1_000_000} megapixel"
-            " limit; scale it down"
+            f"image is {width}x{height} pixels, above the {MAX_PIXELS // 1_000_000} megapixel limit; scale it down"
         )
     return PngHeader(width, height, depth, colour, interlace)
 
@@ -298,26 +295,31 @@ def _mode(background: dict[str, Any] | None) -> str:
     return "dark" if relative_luminance(background["rgb"]) < DARK_LUMINANCE else "light"
 
 
-@dataclass
-class _Cluster:
-    """One palette colour: the pixels nearest to it and its exact colours."""
+Colour = tuple[int, int, int]
 
-    count: int = 0
-    sums: tuple[int, int, int] = (0, 0, 0)
-    colours: list[tuple[int, tuple[int, int, int]]] = field(default_factory=list)
 
-    def representative(self) -> tuple[int, int, int]:
-        """Its most frequent exact colour if common (a painted fill), else the real colour
-        nearest its mean (a texture): always a colour that is in the image."""
-        frequent = heapq.nlargest(256, self.colours)  # the mean's stand-in should be a usual colour
-        top_count, top = frequent[0]
-        if top_count * 4 >= self.count:
-            return top
-        mean = [total / self.count for total in self.sums]
-        return min(
-            (colour for _, colour in frequent),
-            key=lambda c: ((c[0] - mean[0]) ** 2 + (c[1] - mean[1]) ** 2 + (c[2] - mean[2]) ** 2, c),
-        )
+def _colours_under(rgb: Image.Image, mask: Image.Image, limit: int) -> list[tuple[int, Colour]] | None:
+    """The exact colours (count, rgb) of the pixels under ``mask``; None if more than ``limit``."""
+    # Pixels outside the mask all become (0, 0, 0, 0): one entry, told apart by its alpha.
+    picked = Image.composite(rgb, Image.new("RGB", rgb.size), mask)
+    found = Image.merge("RGBA", (*picked.split(), mask)).getcolors(limit + 1)
+    if found is None:
+        return None
+    colours = [(count, (r, g, b)) for count, (r, g, b, a) in found if a]
+    return colours if len(colours) <= limit else None
+
+
+def _representative(colours: list[tuple[int, Colour]], mean: list[float]) -> Colour:
+    """A cluster's colour: its most frequent exact colour if common (a painted fill), else the
+    usual colour nearest its mean (a texture); always a colour that is in the image."""
+    frequent = heapq.nlargest(256, colours)
+    top_count, top = frequent[0]
+    if top_count * 4 >= sum(count for count, _ in colours):
+        return top
+    return min(
+        (colour for _, colour in frequent),
+        key=lambda c: ((c[0] - mean[0]) ** 2 + (c[1] - mean[1]) ** 2 + (c[2] - mean[2]) ** 2, c),
+    )
 
 
 class _Colours:
@@ -334,47 +336,41 @@ class _Colours:
         self.transparent_share = 1 - self.counted / self.total
         self.mask = alpha.point(lambda a: 255 if a >= threshold else 0)
         self.rgb = rgba.convert("RGB")
-        self.clusters: list[_Cluster] = []
-        self.representatives: list[tuple[int, int, int] | None] = []
+        self.counts: list[int] = []  # pixels per cluster, in label order (a centre may get none)
+        self.representatives: list[Colour | None] = []
         self.labels = Image.new("L", self.size, 255)  # 255 = not counted
         self.background_index: int | None = None
         if self.counted:
             self._cluster()
             self._find_background()
 
-    def _exact_colours(self) -> list[tuple[int, tuple[int, int, int]]]:
-        tagged = Image.merge("RGBA", (*self.rgb.split(), self.mask))
-        found = tagged.getcolors(self.total) or []
-        return [(count, (r, g, b)) for count, (r, g, b, a) in found if a]
-
     def _cluster(self) -> None:
-        exact = self._exact_colours()
-        if len(exact) <= PALETTE_SIZE:
-            centres = [colour for _, colour in sorted(exact, reverse=True)]
+        few = _colours_under(self.rgb, self.mask, PALETTE_SIZE)
+        if few is not None:
+            centres = [colour for _, colour in sorted(few, reverse=True)]
             self.labels = self._label_exact(centres)
         else:
-            centres = _merge_close(self._quantise(max(exact)[1]))
+            centres = _merge_close(self._quantise())
             self.labels = self._label_nearest(centres)
-        clusters = [_Cluster() for _ in centres]
-        tagged = Image.merge("RGBA", (*self.rgb.split(), self.labels))
-        for count, (r, g, b, label) in tagged.getcolors(self.total) or []:
-            if label != 255:
-                cluster = clusters[label]
-                cluster.count += count
-                cluster.sums = (cluster.sums[0] + r * count, cluster.sums[1] + g * count, cluster.sums[2] + b * count)
-                cluster.colours.append((count, (r, g, b)))
-        self.clusters = clusters  # kept in label order; a centre may end up with no pixels
-        self.representatives = [cluster.representative() if cluster.count else None for cluster in clusters]
+        self.counts = self.labels.histogram()[: len(centres)]
+        for index, count in enumerate(self.counts):
+            if not count:
+                self.representatives.append(None)
+                continue
+            member = self.labels.point(lambda label, index=index: 255 if label == index else 0)
+            colours = _colours_under(self.rgb, member, count) or []
+            self.representatives.append(_representative(colours, ImageStat.Stat(self.rgb, member).mean))
 
-    def _quantise(self, filler: tuple[int, int, int]) -> list[tuple[int, int, int]]:
-        """Candidate centres from Pillow's median cut refined by k-means.
+    def _quantise(self) -> list[Colour]:
+        """Candidate centres from Pillow's median cut refined by k-means, on a small sample.
 
         Uncounted pixels are painted with the commonest counted colour first, so transparent
         black never becomes a palette colour.
         """
-        filled = self.rgb.copy()
-        filled.paste(filler, mask=ImageChops.invert(self.mask))
-        quantised = _sample(filled, QUANTISE_PIXELS).quantize(PALETTE_SIZE, Image.Quantize.MEDIANCUT, kmeans=8)
+        rgb, mask = _sample(self.rgb, QUANTISE_PIXELS), _sample(self.mask, QUANTISE_PIXELS)
+        filler = max(_colours_under(rgb, mask, rgb.width * rgb.height) or [(0, (0, 0, 0))])[1]
+        rgb.paste(filler, mask=ImageChops.invert(mask))
+        quantised = rgb.quantize(PALETTE_SIZE, Image.Quantize.MEDIANCUT, kmeans=8)
         palette = quantised.getpalette() or []
         used = sorted(quantised.getcolors(PALETTE_SIZE) or [], reverse=True)
         return [tuple(palette[3 * index : 3 * index + 3]) for _, index in used]  # type: ignore[misc]
@@ -413,26 +409,26 @@ class _Colours:
         border = self.labels.histogram(mask=frame)
         if sum(border[:255]) * 2 < sum(border):
             return  # a transparent frame: the image sits on the page, not on a colour
-        best = max(range(len(self.clusters)), key=lambda i: (border[i], self.clusters[i].count))
+        best = max(range(len(self.counts)), key=lambda i: (border[i], self.counts[i]))
         self.background_index = best
 
     def background(self) -> dict[str, Any] | None:
         """The IDF ``background``: the border's colour cluster, or None."""
         if self.background_index is None:
             return None
-        cluster = self.clusters[self.background_index]
         rgb = self.representatives[self.background_index]
-        return {"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(cluster.count / self.counted)}
+        assert rgb is not None  # the border's cluster has pixels
+        share = self.counts[self.background_index] / self.counted
+        return {"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(share)}
 
     def palette(self) -> list[dict[str, Any]]:
         """The IDF ``palette``: most coverage first, roles by background and share."""
         entries = []
-        for index, cluster in enumerate(self.clusters):
-            if not cluster.count:
+        for index, (count, rgb) in enumerate(zip(self.counts, self.representatives)):
+            if rgb is None:
                 continue
-            share = cluster.count / self.counted
+            share = count / self.counted
             role = "background" if index == self.background_index else "primary" if share >= 0.15 else "accent"
-            rgb = self.representatives[index]
             entries.append({"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(share), "role": role})
         return sorted(entries, key=lambda entry: (-entry["coverage"], entry["hex"]))
 
