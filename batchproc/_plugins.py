@@ -129,7 +129,8 @@ def _hook_functions(plugin: object) -> Iterator[tuple[str, object]]:
             value = getattr(plugin, name)
         except Exception:  # a property that raises is not a hook
             continue
-        if inspect.isroutine(value):
+        # A spec imported from hookspecs (``from batchproc.hookspecs import *``) is not an implementation.
+        if inspect.isroutine(value) and getattr(value, "__module__", None) != hookspecs.__name__:
             yield name, value
 
 
