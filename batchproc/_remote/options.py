@@ -40,7 +40,7 @@ class HttpOptions(BaseModel):
     base_url: str = Field(pattern=r"^https?://\S+$")
     """The OpenAI-compatible API root; ``/chat/completions`` is appended."""
     model: str = Field(min_length=1)
-    api_key_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
     """The NAME of the environment variable holding the key, sent as ``Authorization: Bearer``."""
     prompt: str | None = Field(default=None, min_length=1)
     """The prompt template itself (see :data:`DEFAULT_PROMPT`)."""

@@ -48,4 +48,6 @@ def _one(detail: Any, model: type[BaseModel], prefix: tuple[str | int, ...]) -> 
         word = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than"}.get(kind, "at most")
         bound = next(iter(ctx.values()))
         return at, f"must be {word} {bound}, got {got}"
+    if kind == "string_pattern_mismatch":  # the value is not echoed: it may be a pasted secret
+        return at, f"does not have the expected form ({ctx['pattern']})"
     return at, str(detail["msg"]).removeprefix("Value error, ")

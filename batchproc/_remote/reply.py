@@ -20,6 +20,9 @@ MAX_ANSWER_CHARS = 100_000
 """The facts fit in a few kilobytes; a longer answer is not what was asked for (and searching
 it for JSON would cost quadratic time)."""
 
+MAX_OBJECT_STARTS = 100
+"""Braces tried as the start of the object in prose; an answer is a sentence or two of it."""
+
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n(.*?)```", re.DOTALL)
 
 
@@ -66,15 +69,17 @@ def find_json_object(text: str) -> dict[str, Any] | None:
     for candidate in candidates:
         try:
             value = json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting is not facts either
             continue
         if isinstance(value, dict):
             return value
     decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", text):
+    for tries, match in enumerate(re.finditer(r"\{", text)):
+        if tries == MAX_OBJECT_STARTS:
+            break
         try:
             value, _ = decoder.raw_decode(text, match.start())
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(value, dict):
             return value
