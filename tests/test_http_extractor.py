@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from batchproc._cli import main
+from batchproc._context import RunContext
+from batchproc._manifest import load_manifest
+from batchproc._plugins import make_plugin_manager
+from batchproc._runner import run_batch
 from batchproc._stages.http_extractor import VERSION
 from conftest import git
 from http_server import FACTS, ChatServer, Drip, Hang, Raw, Reply, Status, chat_server  # noqa: F401 (fixture)
@@ -248,3 +252,12 @@ def test_a_reply_that_does_not_fit_fails_the_asset_naming_the_field(
     assert err.splitlines()[0] == f"error: ASSET-1: http extractor: {cause} ({chat_server.base_url}/chat/completions)"
     assert chat_server.count == 1  # a bad answer is not retried: the model would say it again
     untouched(repo, revisions)
+
+
+def test_the_rate_limit_is_shared_by_the_assets_of_a_run_and_dies_with_it(batch, chat_server: ChatServer) -> None:
+    manifest = load_manifest(batch(3, requests_per_minute=3))
+    for _ in range(2):  # a limit that outlived the run would hold the second run for a minute
+        run = RunContext(repo_root=manifest.path.parent, use_cache=False)
+        run_batch(manifest, make_plugin_manager(autoload=False), run)
+        assert len(run.plugin_state["http"].rate.starts) == 3
+    assert chat_server.count == 6
