@@ -47,10 +47,15 @@ def apply(manifest: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tup
     return code, out, err
 
 
-def untouched(repo: Path, revisions: str) -> None:
-    """Nothing was written: same commits, clean work tree, nothing placed."""
+def failed(manifest: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Apply a batch that must fail: exit 1, same commits, clean work tree; return the error lines."""
+    repo = manifest.parent
+    revisions = git(repo, "rev-list", "--all")
+    code, out, err = apply(manifest, capsys)
+    assert (code, out) == (1, "")
     assert git(repo, "rev-list", "--all") == revisions
     assert git(repo, "status", "--porcelain") == "?? batch.yaml\n?? images/\n"
+    return err.splitlines()
 
 
 def test_five_assets_go_out_at_once_and_land_as_one_commit(batch, chat_server: ChatServer, repo: Path, capsys) -> None:
@@ -108,22 +113,16 @@ def test_the_request_carries_the_prompt_the_png_and_the_key_only_in_its_header(
 def test_a_key_echoed_by_the_server_is_redacted(batch, chat_server: ChatServer, repo: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("VISION_KEY", KEY)
     chat_server.queue(Status(401, body=json.dumps({"error": {"message": f"Incorrect API key provided: {KEY}."}})))
-    revisions = git(repo, "rev-list", "--all")
-    code, _, err = apply(batch(1, api_key_env="VISION_KEY"), capsys)
-    assert code == 1
-    assert err.splitlines()[0] == (
+    assert failed(batch(1, api_key_env="VISION_KEY"), capsys)[0] == (
         "error: ASSET-1: http extractor: server answered 401 Unauthorized: Incorrect API key provided: ***.; "
         f"check the API key ({chat_server.base_url}/chat/completions)"
     )
     assert chat_server.count == 1
-    untouched(repo, revisions)
 
 
 def test_a_missing_key_variable_fails_before_any_request(batch, chat_server: ChatServer, capsys) -> None:
     manifest = batch(1, api_key_env="NO_SUCH_KEY")
-    code, _, err = apply(manifest, capsys)
-    assert code == 1
-    assert err.splitlines()[0] == (
+    assert failed(manifest, capsys)[0] == (
         f"error: {manifest}: ASSET-1: http extractor: the environment variable NO_SUCH_KEY "
         "(extractor.options.api_key_env) is not set; export the API key in it"
     )
@@ -142,15 +141,11 @@ def test_after_the_last_retry_the_asset_fails_with_one_line_and_nothing_is_writt
     batch, chat_server: ChatServer, repo: Path, capsys
 ) -> None:
     chat_server.default = Status(503)
-    revisions = git(repo, "rev-list", "--all")
-    code, out, err = apply(batch(1, retries=3), capsys)
-    assert (code, out) == (1, "")
-    assert err.splitlines() == [
+    assert failed(batch(1, retries=3), capsys) == [
         f"error: ASSET-1: http extractor: server answered 503 after 4 attempts ({chat_server.base_url}/chat/completions)",
         "error: 1 asset failed; nothing was written and no commit was made",
     ]
     assert chat_server.count == 4
-    untouched(repo, revisions)
 
 
 @pytest.mark.parametrize(
@@ -166,9 +161,7 @@ def test_retry_after_dates_and_garbage(batch, chat_server: ChatServer, capsys, r
 
 def test_a_retry_after_beyond_max_backoff_fails_at_once(batch, chat_server: ChatServer, capsys) -> None:
     chat_server.queue(Status(429, {"Retry-After": "120"}))
-    code, _, err = apply(batch(1, max_backoff=5), capsys)
-    assert code == 1
-    assert err.splitlines()[0] == (
+    assert failed(batch(1, max_backoff=5), capsys)[0] == (
         "error: ASSET-1: http extractor: server answered 429 and asked to wait 120 s (Retry-After), "
         f"more than max_backoff 5 s ({chat_server.base_url}/chat/completions)"
     )
@@ -177,9 +170,7 @@ def test_a_retry_after_beyond_max_backoff_fails_at_once(batch, chat_server: Chat
 
 def test_a_dripping_server_hits_the_deadline(batch, chat_server: ChatServer, capsys) -> None:
     chat_server.default = Drip(interval=0.02)
-    code, _, err = apply(batch(1, deadline=0.3, timeout=5, retries=1), capsys)
-    assert code == 1
-    assert err.splitlines()[0] == (
+    assert failed(batch(1, deadline=0.3, timeout=5, retries=1), capsys)[0] == (
         "error: ASSET-1: http extractor: no complete reply within the 0.3 s deadline after 2 attempts "
         f"({chat_server.base_url}/chat/completions)"
     )
@@ -188,9 +179,7 @@ def test_a_dripping_server_hits_the_deadline(batch, chat_server: ChatServer, cap
 
 def test_a_hanging_server_hits_the_read_timeout(batch, chat_server: ChatServer, capsys) -> None:
     chat_server.default = Hang()
-    code, _, err = apply(batch(1, timeout=0.2, retries=0), capsys)
-    assert code == 1
-    assert err.splitlines()[0] == (
+    assert failed(batch(1, timeout=0.2, retries=0), capsys)[0] == (
         "error: ASSET-1: http extractor: server sent nothing for 0.2 s (timeout) after 1 attempt "
         f"({chat_server.base_url}/chat/completions)"
     )
@@ -200,15 +189,11 @@ def test_one_failure_cancels_the_others_and_nothing_is_written(batch, chat_serve
     chat_server.latency = 0.2  # every request has arrived before ASSET-2's answer
     chat_server.default = Hang()  # the others would wait for ever (well, for the 30 s deadline)
     chat_server.queue(Status(500), when="ASSET-2")
-    revisions = git(repo, "rev-list", "--all")
-    code, out, err = apply(batch(3, retries=0, deadline=30), capsys)
-    assert (code, out) == (1, "")
-    assert err.splitlines() == [
+    assert failed(batch(3, retries=0, deadline=30), capsys) == [
         f"error: ASSET-2: http extractor: server answered 500 after 1 attempt ({chat_server.base_url}/chat/completions)",
         "error: 1 asset failed; nothing was written and no commit was made",
     ]
     assert chat_server.count == 3
-    untouched(repo, revisions)
 
 
 @pytest.mark.parametrize(
@@ -246,12 +231,8 @@ def test_a_reply_that_does_not_fit_fails_the_asset_naming_the_field(
     batch, chat_server: ChatServer, repo: Path, capsys, reply, cause: str
 ) -> None:
     chat_server.default = reply
-    revisions = git(repo, "rev-list", "--all")
-    code, _, err = apply(batch(1), capsys)
-    assert code == 1
-    assert err.splitlines()[0] == f"error: ASSET-1: http extractor: {cause} ({chat_server.base_url}/chat/completions)"
+    assert failed(batch(1), capsys)[0] == f"error: ASSET-1: http extractor: {cause} ({chat_server.base_url}/chat/completions)"
     assert chat_server.count == 1  # a bad answer is not retried: the model would say it again
-    untouched(repo, revisions)
 
 
 def test_the_rate_limit_is_shared_by_the_assets_of_a_run_and_dies_with_it(batch, chat_server: ChatServer) -> None:
