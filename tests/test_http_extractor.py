@@ -120,11 +120,13 @@ def test_a_key_echoed_by_the_server_is_redacted(batch, chat_server: ChatServer, 
     assert chat_server.count == 1
 
 
-def test_a_missing_key_variable_fails_before_any_request(batch, chat_server: ChatServer, capsys) -> None:
-    manifest = batch(1, api_key_env="NO_SUCH_KEY")
-    assert failed(manifest, capsys)[0] == (
-        f"error: {manifest}: ASSET-1: http extractor: the environment variable NO_SUCH_KEY "
-        "(extractor.options.api_key_env) is not set; export the API key in it"
+def test_a_missing_key_variable_is_bad_input_found_before_any_image_is_read(batch, chat_server: ChatServer, capsys) -> None:
+    manifest = batch(3, api_key_env="NO_SUCH_KEY")
+    code, out, err = apply(manifest, capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {manifest}: extractor.options.api_key_env: the environment variable NO_SUCH_KEY is not set; "
+        "export the API key in it\n"
     )
     assert chat_server.count == 0
 

@@ -8,6 +8,7 @@ typed, frozen object for the extractor and also serves manifests built in code.
 from __future__ import annotations
 
 import json
+import os
 from string import Template
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -106,7 +107,25 @@ def option_problems(manifest: Manifest) -> list[InputError]:
                 where=f"extractor.options.{option}",
             )
         ]
+    try:
+        api_key(options, manifest)
+    except InputError as error:
+        return [error]
     return []
+
+
+def api_key(options: HttpOptions, manifest: Manifest) -> str | None:
+    """The key from the variable ``api_key_env`` names; a missing one is bad input, found before any image is read."""
+    if options.api_key_env is None:
+        return None
+    key = os.environ.get(options.api_key_env)
+    if not key:
+        raise InputError(
+            f"the environment variable {options.api_key_env} is not set; export the API key in it",
+            file=manifest.display_path,
+            where="extractor.options.api_key_env",
+        )
+    return key
 
 
 def prompt_template(options: HttpOptions, manifest: Manifest) -> str:

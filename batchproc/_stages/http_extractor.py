@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import ssl
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,11 +20,18 @@ import httpx
 import trio
 
 from batchproc._context import RunContext
-from batchproc._remote.options import HttpOptions, load_options, option_problems, prompt_template, render_prompt
+from batchproc._remote.options import (
+    HttpOptions,
+    api_key,
+    load_options,
+    option_problems,
+    prompt_template,
+    render_prompt,
+)
 from batchproc._remote.pacing import RateLimit, backoff_delay, retry_after_seconds
 from batchproc._remote.reply import ReplyError, semantic_from_reply
 from batchproc._stages import local_extractor
-from batchproc.errors import BatchprocError, ExtractionError, InputError
+from batchproc.errors import BatchprocError, ExtractionError
 from batchproc.hookspecs import hookimpl
 from batchproc.models import IDF, Asset, ExtractorInfo, Manifest, Semantic
 
@@ -75,20 +81,11 @@ def _run_state(run: RunContext, manifest: Manifest) -> _RunState:
     """The run's state, made by the first asset that asks (inside trio, where the limits live)."""
     state = run.plugin_state.get(NAME)
     if state is None:
-        options = load_options(manifest)
-        api_key = None
-        if options.api_key_env:
-            api_key = os.environ.get(options.api_key_env) or None
-            if api_key is None:
-                raise InputError(
-                    f"http extractor: the environment variable {options.api_key_env} (extractor.options.api_key_env) "
-                    "is not set; export the API key in it",
-                    file=manifest.display_path,
-                )
+        options = load_options(manifest)  # checked with the manifest already; again for library callers
         state = _RunState(
             options=options,
             template=prompt_template(options, manifest),
-            api_key=api_key,
+            api_key=api_key(options, manifest),
             slots=trio.Semaphore(options.max_concurrency),
             rate=RateLimit(options.requests_per_minute) if options.requests_per_minute else None,
             tls=httpx.create_ssl_context(),
