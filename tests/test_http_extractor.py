@@ -59,7 +59,7 @@ def failed(manifest: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
 
 
 def test_five_assets_go_out_at_once_and_land_as_one_commit(batch, chat_server: ChatServer, repo: Path, capsys) -> None:
-    chat_server.latency = 0.3
+    chat_server.latency = 0.5  # long enough that all five overlap even on a loaded machine
     code, out, err = apply(batch(5), capsys)
     assert (code, err) == (0, "")
     assert (chat_server.count, chat_server.max_in_flight) == (5, 5)
@@ -70,7 +70,7 @@ def test_five_assets_go_out_at_once_and_land_as_one_commit(batch, chat_server: C
 
 
 def test_max_concurrency_caps_requests_in_flight_for_the_whole_run(batch, chat_server: ChatServer, capsys) -> None:
-    chat_server.latency = 0.1
+    chat_server.latency = 0.2
     code, _, err = apply(batch(5, max_concurrency=2), capsys)
     assert (code, err) == (0, "")
     assert (chat_server.count, chat_server.max_in_flight) == (5, 2)
