@@ -22,12 +22,12 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from http_server import ChatServer  # noqa: E402
+from http_server import ChatServer
 
-from batchproc._context import RunContext  # noqa: E402
-from batchproc._manifest import load_manifest  # noqa: E402
-from batchproc._plugins import make_plugin_manager  # noqa: E402
-from batchproc._runner import run_batch  # noqa: E402
+from batchproc._context import RunContext
+from batchproc._manifest import load_manifest
+from batchproc._plugins import make_plugin_manager
+from batchproc._runner import run_batch
 
 
 def write_images(folder: Path, count: int) -> None:

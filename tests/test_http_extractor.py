@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import git
+from http_server import FACTS, ChatServer, Drip, Hang, Raw, Reply, Status
 
 from batchproc._cli import main
 from batchproc._context import RunContext
@@ -15,8 +17,6 @@ from batchproc._manifest import load_manifest
 from batchproc._plugins import make_plugin_manager
 from batchproc._runner import run_batch
 from batchproc._stages.http_extractor import VERSION
-from conftest import git
-from http_server import FACTS, ChatServer, Drip, Hang, Raw, Reply, Status, chat_server  # noqa: F401 (fixture)
 
 KEY = "sk-test-0123456789abcdef"
 
@@ -62,6 +62,7 @@ def test_five_assets_go_out_at_once_and_land_as_one_commit(batch, chat_server: C
     chat_server.latency = 0.5  # long enough that all five overlap even on a loaded machine
     code, out, err = apply(batch(5), capsys)
     assert (code, err) == (0, "")
+    assert out.startswith("Processed: 5 assets in ")
     assert (chat_server.count, chat_server.max_in_flight) == (5, 5)
     assert git(repo, "rev-list", "--count", "HEAD") == "2\n"
     context = git(repo, "show", "HEAD:assets/ASSET-1-a1/context.md")
@@ -135,7 +136,7 @@ def test_503_then_429_are_retried_and_the_batch_lands(batch, chat_server: ChatSe
     chat_server.queue(Status(503), Status(429, {"Retry-After": "1"}), Status(502))
     code, _, err = apply(batch(1), capsys)
     assert (code, err) == (0, "")
-    first, second, third, fourth = (request.started for request in chat_server.requests)
+    _, second, third, _ = (request.started for request in chat_server.requests)
     assert third - second >= 1.0  # Retry-After: 1 honoured over the 0.02 s backoff
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import jsonschema
+from http_server import FACTS
 
 from batchproc._resources import schema
 from batchproc._stages.local_extractor import measure_idf
-from http_server import FACTS
 
 
 def test_a_merged_idf_fits_the_schema_and_a_bad_semantic_does_not(write_png) -> None:

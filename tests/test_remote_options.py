@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from http_server import ChatServer
 
 from batchproc._cli import main
 from batchproc._manifest import load_manifest
 from batchproc._remote.options import DEFAULT_PROMPT, HttpOptions, load_options, prompt_template, render_prompt
 from batchproc.errors import InputError
-from conftest import ROOT
-from http_server import ChatServer, chat_server  # noqa: F401 (fixture)
 
 
 def manifest_with(tmp_path: Path, write_png, options: str) -> Path:

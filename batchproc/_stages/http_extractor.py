@@ -46,6 +46,7 @@ MAX_REPLY_BYTES = 2_000_000
 
 @hookimpl
 def batchproc_extractors() -> Mapping[str, str]:
+    """``http`` at :data:`VERSION`."""
     return {NAME: VERSION}
 
 
@@ -59,6 +60,7 @@ def batchproc_check_manifest(manifest: Manifest) -> Sequence[BatchprocError] | N
 
 @hookimpl(trylast=True)
 def batchproc_extract(asset: Asset, manifest: Manifest, run: RunContext) -> Awaitable[IDF] | None:
+    """The pixels' facts plus the model's ``semantic`` facts, when the manifest chose ``http``."""
     if manifest.extractor.name != NAME:
         return None
     return _extract(asset, manifest, run)
