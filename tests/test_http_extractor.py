@@ -89,6 +89,16 @@ def test_reapplying_makes_no_request_and_no_commit(batch, chat_server: ChatServe
     assert chat_server.count == 6
 
 
+def test_plan_fills_the_cache_that_apply_then_uses(batch, chat_server: ChatServer, repo: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("BATCHPROC_CACHE_DIR", str(repo.parent / "moved-cache"))
+    manifest = batch(2)
+    assert main(["plan", str(manifest)]) == 0
+    assert apply(manifest, capsys)[0] == 0
+    assert chat_server.count == 2
+    assert len(list((repo.parent / "moved-cache/idf").rglob("*.json"))) == 2
+    assert not (Path.home() / ".cache/batchproc").exists()
+
+
 def test_the_request_carries_the_prompt_the_png_and_the_key_only_in_its_header(
     batch, chat_server: ChatServer, repo: Path, monkeypatch, capsys
 ) -> None:
@@ -180,11 +190,20 @@ def test_a_dripping_server_hits_the_deadline(batch, chat_server: ChatServer, cap
     assert chat_server.count == 2
 
 
-def test_a_hanging_server_hits_the_read_timeout(batch, chat_server: ChatServer, capsys) -> None:
+@pytest.mark.parametrize(
+    ("limits", "cause"),
+    [
+        ({"timeout": 0.2}, "server sent nothing for 0.2 s (timeout)"),
+        ({"timeout": 30, "deadline": 0.25}, "no complete reply within the 0.25 s deadline"),
+    ],
+    ids=["read-timeout", "deadline"],
+)
+def test_a_hanging_server_hits_the_read_timeout_or_the_deadline(
+    batch, chat_server: ChatServer, capsys, limits: dict[str, float], cause: str
+) -> None:
     chat_server.default = Hang()
-    assert failed(batch(1, timeout=0.2, retries=0), capsys)[0] == (
-        "error: ASSET-1: http extractor: server sent nothing for 0.2 s (timeout) after 1 attempt "
-        f"({chat_server.base_url}/chat/completions)"
+    assert failed(batch(1, retries=0, **limits), capsys)[0] == (
+        f"error: ASSET-1: http extractor: {cause} after 1 attempt ({chat_server.base_url}/chat/completions)"
     )
 
 
