@@ -29,6 +29,7 @@ PREFIX = "batchproc_"
 
 BUILTIN_PLUGINS = (
     "batchproc._stages.local_extractor",
+    "batchproc._stages.http_extractor",
     "batchproc._stages.placement",
     "batchproc._stages.package_docs",
     "batchproc._stages.design_tokens",

@@ -99,7 +99,7 @@ def test_hook_batchproc_extractors(batch: Callable[..., Path]) -> None:
     path = batch("pixels-agian")
     with pytest.raises(InputError) as caught:
         render(path, Plugin())
-    assert str(caught.value) == f"{path}: extractor: no extractor named 'pixels-agian'; installed: local, pixels-again"
+    assert str(caught.value) == f"{path}: extractor: no extractor named 'pixels-agian'; installed: http, local, pixels-again"
 
 
 def test_hook_batchproc_check_manifest(batch: Callable[..., Path], repo: Path) -> None:

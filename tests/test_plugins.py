@@ -14,7 +14,7 @@ from batchproc._plugins import make_plugin_manager
 from conftest import ROOT, git
 
 EXAMPLE = ROOT / "examples" / "batchproc-webp"
-BUILTINS = ["local_extractor", "placement", "package_docs", "design_tokens", "public_copy", "git_commit"]
+BUILTINS = ["local_extractor", "http_extractor", "placement", "package_docs", "design_tokens", "public_copy", "git_commit"]
 
 
 @pytest.fixture(scope="session")

@@ -145,7 +145,7 @@ def test_an_unknown_extractor_fails_the_manifest_check(project: pytest.Pytester)
     write(project, MANIFEST.format(extractor="avrage"))
     result = project.runpytest()
     result.assert_outcomes(failed=1, skipped=2)
-    assert failures(result) == ["manifests/batch.yaml: extractor: no extractor named 'avrage'; installed: local"]
+    assert failures(result) == ["manifests/batch.yaml: extractor: no extractor named 'avrage'; installed: http, local"]
 
 
 def test_an_absolute_glob_is_a_usage_error(project: pytest.Pytester) -> None:
