@@ -8,6 +8,7 @@ bug in batchproc and is shown with a traceback and the versions to quote in a bu
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import traceback
@@ -96,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in error.lines():
             print(f"error: {line}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        raise  # console_main treats a closed pipe as a normal end
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -133,4 +136,12 @@ def _bug() -> int:
 
 def console_main() -> None:
     """Entry point of the ``batchproc`` console script."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`batchproc plugins | head`): not an error worth a traceback.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)
