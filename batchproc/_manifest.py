@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from batchproc import _yaml
-from batchproc._naming import collision_key, slug_from_filename, slugify
+from batchproc import _rules, _yaml
+from batchproc._naming import slug_from_filename, slugify
+from batchproc._png_header import PNG_SIGNATURE, PngHeader
 from batchproc._resources import schema
 from batchproc._schema_errors import validate, where
 from batchproc.errors import InputError, ManifestError
@@ -26,7 +27,7 @@ from batchproc.models import (
     Manifest,
 )
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+__all__ = ["PNG_SIGNATURE", "is_manifest_path", "load_manifest"]
 MAX_MANIFEST_BYTES = 1_000_000
 DEFAULT_CATEGORY = "specimens"
 
@@ -60,16 +61,23 @@ def _read_text(file: Path, display: str) -> str:
             raise InputError("is a folder, not a manifest file", file=display)
         size = file.stat().st_size
         if size > MAX_MANIFEST_BYTES:
-            raise InputError(f"is {size} bytes; a manifest is at most {MAX_MANIFEST_BYTES}", file=display)
+            raise InputError(f"is {size} bytes; a manifest is at most {MAX_MANIFEST_BYTES} bytes", file=display)
         data = file.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", file=display) from None
     except OSError as error:
         raise InputError(f"cannot be read: {error.strerror}", file=display) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("is UTF-16 text; save it as UTF-8", file=display)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")  # a UTF-8 byte-order mark is fine
     except UnicodeDecodeError as error:
-        raise InputError(f"is not UTF-8 text (byte {error.start})", file=display) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(
+            f"is not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x}); save it as UTF-8",
+            file=display,
+            line=line,
+        ) from None
 
 
 def _restore_plain_text(document: _yaml.Document, root: dict[str, Any]) -> None:
@@ -147,7 +155,7 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
     if len(manifest.assets) > limits.max_assets:
         problem(f"{len(manifest.assets)} assets; a batch holds at most {limits.max_assets}", ("assets",))
     seen_ids: dict[str, int] = {}
-    seen_slugs: dict[str, int] = {}
+    headers: dict[int, PngHeader] = {}
     for index, asset in enumerate(manifest.assets):
         at = ("assets", index)
         if asset.score < limits.min_score:
@@ -157,42 +165,22 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
             problem(f"{asset.asset_id!r} is already used by assets[{seen_ids[key]}]; ids must be unique", at + ("asset_id",))
         seen_ids.setdefault(key, index)
         if not asset.slug:
-            problem(f"{asset.name!r} gives an empty slug; use a name with letters or digits", at + ("name",))
-        slug_key = collision_key(f"{asset.category}/{asset.slug}")
-        if asset.slug and slug_key in seen_slugs:
-            other = seen_slugs[slug_key]
-            problem(f"same category and slug as assets[{other}]; their public files would collide", at + ("name",))
-        seen_slugs.setdefault(slug_key, index)
-        png_problem = _png_problem(asset.path)
-        if png_problem:
-            problem(f"{asset.source}: {png_problem}", at + ("path",))
-    if manifest.templates is not None and not manifest.templates.is_dir():
-        problem(f"{document.data['templates']}: no such folder", ("templates",))
+            problem(
+                f"{asset.name or Path(asset.source).name!r} gives an empty slug (file names use ASCII letters "
+                "and digits); write a name with some",
+                at + ("name",),
+            )
+        header = _rules.png_header(asset.path)
+        if isinstance(header, str):
+            problem(f"{asset.source}: {header}", at + ("path",))
+        else:
+            headers[index] = header
+    for message, at in _rules.path_problems(manifest, document.data):
+        problem(message, at)
+    for message, at in _rules.target_problems(manifest, headers):
+        problem(message, at)
+    problems.sort(key=lambda found: found.line or 0)
     return problems
-
-
-def _png_problem(path: Path) -> str | None:
-    """Why the file cannot be an asset's PNG, or None. Only the signature; pixels come later."""
-    if path.is_symlink():
-        return "is a symbolic link; point at the real file"
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except FileNotFoundError:
-        return "no such file"
-    except IsADirectoryError:
-        return "is a folder, not a PNG file"
-    except OSError as error:
-        return f"cannot be read: {error.strerror or error}"
-    if not head:
-        return "is empty (0 bytes); re-export the PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "is a JPEG file, not a PNG; export it as PNG"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "is a GIF file, not a PNG; export it as PNG"
-    if head != PNG_SIGNATURE:
-        return "is not a PNG file (no PNG signature)"
-    return None
 
 
 def is_manifest_path(path: str) -> bool:

@@ -16,7 +16,7 @@ import pluggy
 import trio
 
 from batchproc._context import RunContext, resolve
-from batchproc._naming import collision_key
+from batchproc._naming import collision_key, unsafe_path
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
@@ -178,12 +178,10 @@ def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dic
 
 
 def _check_target(path: str, asset: Asset, manifest: Manifest) -> None:
-    parts = path.split("/")
-    if path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts) or (
-        parts[0].casefold() == ".git"
-    ):
+    why = unsafe_path(path)
+    if why:
         raise InputError(
-            f"target path {path!r} leaves the repository or enters .git; fix the layout or naming",
+            f"target path {path!r} {why}",
             file=manifest.display_path,
             line=asset.line,
             where=asset.asset_id,

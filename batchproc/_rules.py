@@ -1,0 +1,135 @@
+"""Manifest rules that need more than the schema: paths, PNG headers and colliding targets.
+
+Each check returns ``(message, manifest path)`` pairs; :mod:`batchproc._manifest` adds the
+file and YAML line. Nothing here decodes pixels (a PNG's header is 33 bytes) or touches git.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from batchproc._naming import collision_key, fill, naming_values, unsafe_path
+from batchproc._png_header import HEADER_BYTES, PngHeader, read_png_header
+from batchproc.errors import InputError
+from batchproc.models import Asset, Manifest
+
+Problem = tuple[str, tuple[str | int, ...]]
+
+MEASURED_FIELDS = ("mode", "purpose")
+"""Naming fields only extraction can fill (unless ``specs`` declares them)."""
+
+
+def png_header(path: Path) -> PngHeader | str:
+    """The source's PNG header, or why the file cannot be an asset's PNG. Reads 33 bytes."""
+    if path.is_symlink():
+        return "is a symbolic link; point at the real file"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEADER_BYTES)
+    except FileNotFoundError:
+        return "no such file"
+    except IsADirectoryError:
+        return "is a folder, not a PNG file"
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    try:
+        return read_png_header(head, file=str(path))
+    except InputError as error:
+        return error.message
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a naming pattern cannot be filled safely, or None: only plain ``{field}`` names."""
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as error:
+        return f"{pattern!r} has unbalanced braces ({error}); write fields as {{name}}"
+    for _, field, spec, conversion in parsed:
+        if field is not None and (not field.isidentifier() or spec or conversion):
+            return f"{pattern!r} has the field {{{field}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}; write fields as plain {{name}}"
+    return None
+
+
+def path_problems(manifest: Manifest, data: dict[str, Any]) -> Iterator[Problem]:
+    """Layout folders, naming patterns, templates and sources that leave their place or enter .git."""
+    layout = data.get("layout", {})
+    for key in ("packages", "public"):
+        if key in layout and (why := unsafe_path(layout[key].rstrip("/"))):
+            yield f"{layout[key]!r} {why}", ("layout", key)
+    if "package_dir" in layout:
+        value = layout["package_dir"]
+        why = pattern_problem(value) or (f"{value!r} {reason}" if (reason := unsafe_path(value)) else None)
+        if why:
+            yield why, ("layout", "package_dir")
+    for category, pattern in data.get("naming", {}).items():
+        if why := pattern_problem(pattern):
+            yield why, ("naming", category)
+    templates = data.get("templates")
+    if templates is not None:
+        # Templates are only read, so '..' is fine (a folder shared by several manifests).
+        if Path(templates).is_absolute() or _enters_git(templates):
+            yield f"{templates!r} must be a folder relative to the manifest, outside .git", ("templates",)
+        elif manifest.templates is not None and not manifest.templates.is_dir():
+            yield f"{templates}: no such folder", ("templates",)
+    for index, asset in enumerate(manifest.assets):
+        if _enters_git(asset.source):
+            yield f"{asset.source!r} is inside .git; point at the PNG in your work tree", ("assets", index, "path")
+
+
+def _enters_git(path: str) -> bool:
+    return any(part.strip().rstrip(".").casefold() == ".git" for part in path.replace("\\", "/").split("/"))
+
+
+def target_problems(manifest: Manifest, headers: dict[int, PngHeader]) -> Iterator[Problem]:
+    """Assets whose package folder or public file would be the same file (by case or Unicode form).
+
+    Filled from what is known before extraction (specs, slug, the header's size); a target that
+    needs a measured field is left to the runner, which checks every rendered path again.
+    """
+    owners: dict[str, tuple[int, str]] = {}
+    for index, asset in enumerate(manifest.assets):
+        header = headers.get(index)
+        if header is None or not asset.slug:
+            continue  # the source or the name already has a problem of its own
+        for target, pattern, missing in _targets(manifest, asset, header):
+            if missing:
+                yield (
+                    f"naming pattern {pattern!r} uses {{{missing}}}, which this asset has no value for; "
+                    f"add specs.{missing} or change the pattern"
+                ), ("assets", index)
+            if target is None:
+                continue
+            key = collision_key(target)
+            if key in owners:
+                other, other_target = owners[key]
+                same = "" if other_target == target else f" ({other_target})"
+                yield (
+                    f"{target} is also a target of assets[{other}]{same}; give one of them another name",
+                    ("assets", index, "name"),
+                )
+            else:
+                owners[key] = (index, target)
+
+
+def _targets(manifest: Manifest, asset: Asset, header: PngHeader) -> Iterator[tuple[str | None, str, str | None]]:
+    """(target or None if not known yet, its pattern, a field nobody can fill) for both targets."""
+    values = naming_values(
+        asset.specs,
+        slug=asset.slug,
+        asset_id=asset.asset_id,
+        category=asset.category,
+        width=header.width,
+        height=header.height,
+    )
+    layout = manifest.layout
+    for prefix, pattern in (
+        (layout.packages.strip("/"), layout.package_dir),
+        (f"{layout.public.strip('/')}/{asset.category}", manifest.naming_for(asset.category)),
+    ):
+        fields = [field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None]
+        unknown = [field for field in fields if field not in values]
+        missing = next((field for field in unknown if field not in MEASURED_FIELDS), None)
+        yield (None if unknown else f"{prefix}/{fill(pattern, values)}"), pattern, missing
