@@ -165,10 +165,11 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
             problem(f"{asset.asset_id!r} is already used by assets[{seen_ids[key]}]; ids must be unique", at + ("asset_id",))
         seen_ids.setdefault(key, index)
         if not asset.slug:
+            named = "name" in document.data["assets"][index]
             problem(
-                f"{asset.name or Path(asset.source).name!r} gives an empty slug (file names use ASCII letters "
-                "and digits); write a name with some",
-                at + ("name",),
+                f"{asset.name if named else Path(asset.source).name!r} gives an empty slug (file names use ASCII "
+                "letters and digits); write a name with some",
+                at + ("name" if named else "path",),
             )
         header = _rules.png_header(asset.path)
         if isinstance(header, str):

@@ -129,6 +129,8 @@ def _targets(manifest: Manifest, asset: Asset, header: PngHeader) -> Iterator[tu
         (layout.packages.strip("/"), layout.package_dir),
         (f"{layout.public.strip('/')}/{asset.category}", manifest.naming_for(asset.category)),
     ):
+        if pattern_problem(pattern):
+            continue  # reported by path_problems
         fields = [field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None]
         unknown = [field for field in fields if field not in values]
         missing = next((field for field in unknown if field not in MEASURED_FIELDS), None)
