@@ -166,8 +166,9 @@ def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dic
             key = collision_key(output.path)
             if key in owners:
                 other_id, other_path = owners[key]
+                same = "" if other_path == output.path else f" ({other_path})"  # differs by case or Unicode form
                 raise InputError(
-                    f"{output.path} is also a target of {other_id} ({other_path}); give one of them another name",
+                    f"{output.path} is also a target of {other_id}{same}; give one of them another name",
                     file=manifest.display_path,
                     line=asset.line,
                     where=asset.asset_id,
