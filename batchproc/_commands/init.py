@@ -46,5 +46,8 @@ def init(folder: str, *, output: str | None = None, batch_id: str | None = None,
 
 
 def _is_png(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(8) == PNG_SIGNATURE
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8) == PNG_SIGNATURE
+    except OSError:  # unreadable: not a PNG we could ship, so not listed
+        return False
