@@ -40,14 +40,21 @@ def hex_to_rgb(value: str) -> RGB:
 
 def rgb_to_hex(rgb: tuple[int, int, int]) -> str:
     """``(26, 15, 31)`` to ``"#1a0f1f"`` (lower case, as the IDF stores it)."""
-    red, green, blue = (max(0, min(255, int(round(channel)))) for channel in rgb)
+    red, green, blue = (max(0, min(255, round(channel))) for channel in rgb)
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
-def _linear(channel: float) -> float:
+def _decode_srgb(channel: float) -> float:
     """One 8-bit sRGB channel to linear light (the sRGB transfer function, inverted)."""
     c = channel / 255.0
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+_LINEAR = tuple(_decode_srgb(value) for value in range(256))  # measuring converts many pixels
+
+
+def _linear(channel: float) -> float:
+    return _LINEAR[channel] if isinstance(channel, int) and 0 <= channel <= 255 else _decode_srgb(channel)
 
 
 def relative_luminance(rgb: tuple[int, int, int]) -> float:
@@ -133,6 +140,4 @@ def delta_e2000(first: Lab, second: Lab) -> float:
     s_c = 1 + 0.045 * cp_mean
     s_h = 1 + 0.015 * cp_mean * t
     r_t = -math.sin(math.radians(2 * d_theta)) * r_c
-    return math.sqrt(
-        (dl / s_l) ** 2 + (dc / s_c) ** 2 + (dh_big / s_h) ** 2 + r_t * (dc / s_c) * (dh_big / s_h)
-    )
+    return math.sqrt((dl / s_l) ** 2 + (dc / s_c) ** 2 + (dh_big / s_h) ** 2 + r_t * (dc / s_c) * (dh_big / s_h))

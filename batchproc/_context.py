@@ -43,3 +43,16 @@ async def resolve(value: T | Awaitable[T]) -> T:
     if inspect.isawaitable(value):
         return await value
     return value
+
+
+async def resolve_all(values: list[T | Awaitable[T]]) -> list[T]:
+    """Every answer of a collecting hook, in order; on failure the rest are closed, not leaked."""
+    results: list[T] = []
+    try:
+        for value in values:
+            results.append(await resolve(value))
+    finally:
+        for value in values[len(results) + 1 :]:
+            if inspect.iscoroutine(value):
+                value.close()
+    return results

@@ -25,6 +25,7 @@ __all__ = [
     "parse_gitattributes",
     "pointer_for",
     "store_object",
+    "write_atomically",
 ]
 
 POINTER_VERSION = "https://git-lfs.github.com/spec/v1"
@@ -50,7 +51,7 @@ def parse_gitattributes(text: str, base: str = "") -> list[AttributeRule]:
     for raw in text.splitlines():
         line = raw.strip()
         # Comments, blank lines and macro definitions ([attr]binary …) never set filter directly.
-        if not line or line.startswith("#") or line.startswith("[attr]"):
+        if not line or line.startswith(("#", "[attr]")):
             continue
         pattern, *attrs = line.split()
         lfs: bool | None = None
@@ -64,9 +65,7 @@ def parse_gitattributes(text: str, base: str = "") -> list[AttributeRule]:
         # As in gitattributes(5): a pattern without a slash matches the name at any depth;
         # one with a slash is anchored to the folder of the attributes file.
         basename_only = "/" not in pattern.rstrip("/")
-        rules.append(
-            AttributeRule(base, re.compile(_wildmatch_regex(pattern.lstrip("/"))), basename_only, lfs)
-        )
+        rules.append(AttributeRule(base, re.compile(_wildmatch_regex(pattern.lstrip("/"))), basename_only, lfs))
     return rules
 
 
@@ -139,10 +138,24 @@ def store_object(objects_dir: Path, oid: str, data: bytes) -> None:
     target = objects_dir / oid[0:2] / oid[2:4] / oid
     if target.is_file() and target.stat().st_size == len(data):
         return  # content-addressed: same name, same bytes
+    write_atomically(target, data)
+
+
+def write_atomically(target: Path, data: bytes, *, executable: bool = False) -> None:
+    """Replace ``target`` in one step: a reader sees the old file or the new, never half.
+
+    Also used by ``_gitrepo`` for work-tree files, so both stores share one careful writer.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{oid}.{secrets.token_hex(4)}.tmp")
-    with open(temp, "wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temp, target)
+    temp = target.with_name(f".{target.name}.batchproc-{secrets.token_hex(4)}.tmp")
+    # Created with 0o666/0o777 so the umask applies, as when git checks a file out.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o777 if executable else 0o666)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

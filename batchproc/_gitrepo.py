@@ -16,7 +16,6 @@ import contextlib
 import fcntl
 import json
 import os
-import secrets
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,6 +27,7 @@ import pygit2
 from pygit2.enums import FileMode, RepositoryState
 
 from batchproc import _gitlfs
+from batchproc._gitlfs import write_atomically
 from batchproc.errors import RepositoryError
 from batchproc.models import Author
 
@@ -95,7 +95,11 @@ class TargetRepository:
         self._attach_head = attach_head
         self._gitdir = Path(repo.path)  # per work tree: its index, HEAD, our journal
         self._commondir = _common_dir(self._gitdir)  # shared: refs, objects, LFS store, lock
-        self._held = threading.local()
+        self._lock_depth = 0
+        self._lock_guard = threading.Lock()
+        # Paths check_worktree(force=True) cleared during the current lock hold, so a caller
+        # that checks with --force and then calls commit() is not stopped by commit's own check.
+        self._forced: frozenset[str] = frozenset()
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -108,9 +112,7 @@ class TargetRepository:
             probe = probe.parent
         found = pygit2.discover_repository(str(probe))
         if found is None:
-            raise RepositoryError(
-                f"{start} is not inside a git repository; run `git init` or pass --repo"
-            )
+            raise RepositoryError(f"{start} is not inside a git repository; run `git init` or pass --repo")
         repo = pygit2.Repository(found)
         if repo.is_bare or repo.workdir is None:
             raise RepositoryError(
@@ -149,8 +151,7 @@ class TargetRepository:
             old = self._repo.revparse_single(ref).peel(pygit2.Commit)
         except (KeyError, ValueError, pygit2.GitError) as error:
             raise RepositoryError(
-                f"--changed-since {ref}: no such commit in {self.root}; "
-                "give a branch, tag or commit id"
+                f"--changed-since {ref}: no such commit in {self.root}; give a branch, tag or commit id"
             ) from error
         tip = self._tip()
         diff = old.tree.diff_to_tree(tip.tree) if tip is not None else old.tree.diff_to_tree(swap=True)
@@ -172,6 +173,8 @@ class TargetRepository:
         for item in planned:
             self._check_on_disk(item.path)
         if force:
+            if self._lock_depth:
+                self._forced |= set(files)
             return
         recovering = self._interrupted_run()
         index = self._repo.index
@@ -182,11 +185,10 @@ class TargetRepository:
             if recovering is not None and item.path in recovering[1]:
                 previous = _entry(recovering[0], item.path) if recovering[0] is not None else None
                 allowed.add(previous.id if previous is not None else None)
-            staged = index[item.path].id if item.path in index else None
+            entry = _staged(index, item.path)
+            staged = entry.id if entry is not None else None
             on_disk = self._worktree_id(item)
-            if (conflicts is not None and item.path in conflicts) or not (
-                staged in allowed and on_disk in allowed
-            ):
+            if (conflicts is not None and item.path in conflicts) or not (staged in allowed and on_disk in allowed):
                 raise RepositoryError(
                     f"{item.path} has local changes that differ from HEAD and from the new "
                     "output; commit or stash them, or pass --force"
@@ -218,26 +220,29 @@ class TargetRepository:
             if last and current.is_dir():
                 raise RepositoryError(f"{path} is a folder in the work tree; move it away first")
             if not last and current.exists() and not current.is_dir():
-                raise RepositoryError(
-                    f"{path}: {prefix} is a file in the work tree, not a folder; move it away first"
-                )
+                raise RepositoryError(f"{path}: {prefix} is a file in the work tree, not a folder; move it away first")
 
     # --- the commit ------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def locked(self, timeout: float | None = None) -> Iterator[None]:
-        """Hold this repository's apply lock; re-entrant within one thread.
+        """Hold this repository's apply lock; re-entrant for this object.
 
         An exclusive flock on a file in the common git dir, so two applies (two processes,
-        two threads, two linked work trees) never interleave. Waits up to ``timeout`` seconds
-        (default :attr:`lock_timeout`).
+        two objects, two linked work trees) never interleave. Waits up to ``timeout`` seconds
+        (default :attr:`lock_timeout`). Re-entrant per object rather than per thread, because
+        a trio runner holds the lock in its own thread and commits from a worker thread.
         """
-        if getattr(self._held, "depth", 0):
-            self._held.depth += 1
+        with self._lock_guard:
+            nested = self._lock_depth > 0
+            if nested:
+                self._lock_depth += 1
+        if nested:
             try:
                 yield
             finally:
-                self._held.depth -= 1
+                with self._lock_guard:
+                    self._lock_depth -= 1
             return
         fd = os.open(self._commondir / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -248,15 +253,16 @@ class TargetRepository:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise RepositoryError(
-                            f"another batchproc apply is running on {self.root}; try again"
-                        ) from None
+                        raise RepositoryError(f"another batchproc apply is running on {self.root}; try again") from None
                     time.sleep(0.05)
-            self._held.depth = 1
+            with self._lock_guard:
+                self._lock_depth = 1
             try:
                 yield
             finally:
-                self._held.depth = 0
+                with self._lock_guard:
+                    self._lock_depth = 0
+                    self._forced = frozenset()
         finally:
             os.close(fd)  # releases the flock; the file stays, deleting it would race
 
@@ -272,12 +278,13 @@ class TargetRepository:
 
         None means HEAD already holds every file; the work tree and index are still brought
         up to date (a run killed after moving the branch converges here). Checks the work
-        tree first (see :meth:`check_worktree`), all under :meth:`locked`.
+        tree first (see :meth:`check_worktree`), all under :meth:`locked`; ``force`` is
+        implied for paths a ``check_worktree(force=True)`` cleared under the same lock hold.
         """
         with self.locked():
             _check_state(self._repo)
             _pick_branch(self._repo, self.branch)  # HEAD may have moved since discover
-            self.check_worktree(files, force=force)
+            self.check_worktree(files, force=force or set(files) <= self._forced)
             planned = self._plan(files)
             self._store(planned)
             tip = self._tip()
@@ -291,9 +298,7 @@ class TargetRepository:
                 tip.tree if tip is not None else None, {p.path: (p.blob_id, p.mode) for p in planned}
             )
             parents = [tip.id] if tip is not None else []
-            commit_id = self._repo.create_commit(
-                None, author_sig, self._committer(author_sig), text, tree, parents
-            )
+            commit_id = self._repo.create_commit(None, author_sig, self._committer(author_sig), text, tree, parents)
             self._write_journal(commit_id, tip, planned)
             self._move_branch(commit_id, tip, f"batchproc: {text.splitlines()[0]}")
             self._update_worktree(planned)
@@ -341,8 +346,7 @@ class TargetRepository:
             # Keep an executable bit HEAD already has; everything new is a plain file.
             mode = head.filemode if head is not None else FileMode.BLOB
             planned.append(
-                _Planned(path, data, blob, pygit2.hash(blob), mode,
-                         head.id if head is not None else None, lfs_oid)
+                _Planned(path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid)
             )
         return planned
 
@@ -408,9 +412,7 @@ class TargetRepository:
             else:
                 ref.set_target(commit_id, reflog)  # libgit2 refuses if the ref moved meanwhile
         except (pygit2.GitError, ValueError) as error:
-            raise RepositoryError(
-                f"branch {self.branch} moved during the apply; run batchproc again"
-            ) from error
+            raise RepositoryError(f"branch {self.branch} moved during the apply; run batchproc again") from error
         if self._attach_head and self._repo.head_is_detached:
             self._repo.create_reference_symbolic("HEAD", name, True, f"batchproc: switch to {self.branch}")
 
@@ -423,8 +425,14 @@ class TargetRepository:
             target = self.root / item.path
             wrote = not _has_content(target, item.data)
             if wrote:
-                _write_atomically(target, item.data, executable=item.mode == FileMode.BLOB_EXECUTABLE)
-            entry = index[item.path] if item.path in index else None
+                try:
+                    write_atomically(target, item.data, executable=item.mode == FileMode.BLOB_EXECUTABLE)
+                except OSError as error:
+                    raise RepositoryError(
+                        f"{item.path} could not be written ({error.strerror}); "
+                        "fix that and run batchproc again to finish"
+                    ) from error
+            entry = _staged(index, item.path)
             conflicts = index.conflicts
             if conflicts is not None and item.path in conflicts:
                 del conflicts[item.path]
@@ -437,8 +445,7 @@ class TargetRepository:
                 index.write()
             except pygit2.GitError as error:
                 raise RepositoryError(
-                    f"the index of {self.root} could not be written ({error}); "
-                    "run batchproc again to finish"
+                    f"the index of {self.root} could not be written ({error}); run batchproc again to finish"
                 ) from error
 
     def _write_journal(self, commit_id: pygit2.Oid, tip: pygit2.Commit | None, planned: list[_Planned]) -> None:
@@ -447,7 +454,7 @@ class TargetRepository:
             "parent": str(tip.id) if tip is not None else None,
             "paths": [item.path for item in planned],
         }
-        _write_atomically(self._gitdir / _JOURNAL, json.dumps(journal).encode(), executable=False)
+        write_atomically(self._gitdir / _JOURNAL, json.dumps(journal).encode())
 
     def _interrupted_run(self) -> tuple[pygit2.Tree | None, set[str]] | None:
         """The tree before an earlier run that moved the branch but did not finish, and its paths."""
@@ -458,8 +465,11 @@ class TargetRepository:
         tip = self._tip()
         if tip is None or str(tip.id) != journal.get("commit"):
             return None  # killed before the ref moved: the work tree was never touched
-        parent = journal.get("parent")
-        tree = self._repo[parent].peel(pygit2.Tree) if parent else None
+        try:
+            parent = journal.get("parent")
+            tree = self._repo[parent].peel(pygit2.Tree) if parent else None
+        except (KeyError, ValueError, pygit2.GitError):
+            return None  # a damaged journal: fall back to the plain dirty check
         return tree, set(journal.get("paths", ()))
 
 
@@ -506,9 +516,7 @@ def _pick_branch(repo: pygit2.Repository, branch: str | None) -> tuple[str, bool
     if repo.head_is_detached:
         short = str(repo.head.target)[:7]
         if branch is None:
-            raise RepositoryError(
-                f"HEAD of {root} is detached (at {short}); check out a branch or pass --branch"
-            )
+            raise RepositoryError(f"HEAD of {root} is detached (at {short}); check out a branch or pass --branch")
         ref = repo.references.get(f"refs/heads/{branch}")
         if ref is not None and ref.target != repo.head.target:
             raise RepositoryError(
@@ -530,8 +538,7 @@ def _check_path(path: str, files: Mapping[str, bytes], tree: pygit2.Tree | None)
     parts = path.split("/")
     if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
         raise RepositoryError(
-            f"{path!r} is not a plain relative path inside the repository; "
-            "write it like frontend/public/assets/x.png"
+            f"{path!r} is not a plain relative path inside the repository; write it like frontend/public/assets/x.png"
         )
     if any(part.lower() == ".git" for part in parts):
         raise RepositoryError(f"{path} is inside .git; batchproc never writes there")
@@ -548,6 +555,13 @@ def _check_path(path: str, files: Mapping[str, bytes], tree: pygit2.Tree | None)
         raise RepositoryError(
             f"{path} is {kind.get(entry.filemode, 'not a file')} in HEAD; batchproc writes only regular files"
         )
+
+
+def _staged(index: pygit2.Index, path: str) -> pygit2.IndexEntry | None:
+    try:
+        return index[path]
+    except KeyError:
+        return None
 
 
 def _entry(tree: pygit2.Tree, path: str) -> pygit2.Object | None:
@@ -585,20 +599,3 @@ def _has_content(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except FileNotFoundError:
         return False
-
-
-def _write_atomically(target: Path, data: bytes, *, executable: bool) -> None:
-    """Replace ``target`` in one step: a reader sees the old file or the new, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.batchproc-{secrets.token_hex(4)}.tmp")
-    # Created with 0o666/0o777 so the umask applies, as when git checks a file out.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o777 if executable else 0o666)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

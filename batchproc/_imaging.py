@@ -16,11 +16,11 @@ import statistics
 import struct
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from batchproc._color import (
     Lab,
@@ -31,8 +31,7 @@ from batchproc._color import (
     rgb_to_hex,
     rgb_to_lab,
 )
-# The header check is Pillow-free so validation can use it; re-exported here for callers of _imaging.
-from batchproc._png_header import COLOR_TYPES, MAX_PIXELS, PNG_SIGNATURE, PngHeader, read_png_header  # noqa: F401
+from batchproc._png import MAX_PIXELS, PngHeader, check_chunks, read_png_header
 from batchproc.errors import ExtractionError, InputError
 
 SAMPLE_PIXELS = 250_000
@@ -50,45 +49,6 @@ MERGE_DELTA_E = 2.5
 DARK_LUMINANCE = 0.18
 """Below this WCAG luminance a background is dark: at 0.179 white and black text have equal
 contrast against it, so below it light text reads better."""
-
-
-# --- structure, from the bytes (the header itself: batchproc._png_header) -------------------
-
-
-def check_chunks(data: bytes, *, file: str) -> None:
-    """Walk every chunk after the header: lengths, CRCs, image data present and in one run.
-
-    Pillow only notices a bad IDAT CRC in ``verify()``, which cannot be combined with
-    decoding; walking the chunks ourselves is cheap (``zlib.crc32`` runs at GB/s).
-    Raises :class:`ExtractionError`.
-    """
-
-    def fail(message: str) -> ExtractionError:
-        return ExtractionError(message, file=file)
-
-    offset, idat_runs, previous = 8, 0, b""
-    while True:
-        if offset + 8 > len(data):
-            raise fail("image data is truncated (no IEND chunk); re-export the file")
-        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
-        name = kind.decode("latin-1")
-        if not kind.isalpha():
-            raise fail(f"has a damaged chunk at byte {offset} (the file is corrupt); re-export it")
-        end = offset + 12 + length
-        if end > len(data):
-            raise fail(f"image data is truncated (chunk {name} runs past the end); re-export the file")
-        if zlib.crc32(data[offset + 4 : end - 4]) != struct.unpack(">I", data[end - 4 : end])[0]:
-            raise fail(f"chunk {name} fails its CRC check (the file is corrupt); re-export it")
-        if kind == b"IDAT" and previous != b"IDAT":
-            idat_runs += 1
-            if idat_runs > 1:
-                raise fail("image data (IDAT) is split by other chunks (the file is corrupt); re-export it")
-        if kind == b"IEND":
-            break
-        previous, offset = kind, end
-    if idat_runs == 0:
-        raise fail("has no image data (IDAT chunk); re-export the file")
-
 
 # --- decoding ------------------------------------------------------------------------------
 
@@ -215,26 +175,31 @@ def _mode(background: dict[str, Any] | None) -> str:
     return "dark" if relative_luminance(background["rgb"]) < DARK_LUMINANCE else "light"
 
 
-@dataclass
-class _Cluster:
-    """One palette colour: the pixels nearest to it and its exact colours."""
+Colour = tuple[int, int, int]
 
-    count: int = 0
-    sums: tuple[int, int, int] = (0, 0, 0)
-    colours: list[tuple[int, tuple[int, int, int]]] = field(default_factory=list)
 
-    def representative(self) -> tuple[int, int, int]:
-        """Its most frequent exact colour if common (a painted fill), else the real colour
-        nearest its mean (a texture): always a colour that is in the image."""
-        frequent = heapq.nlargest(256, self.colours)  # the mean's stand-in should be a usual colour
-        top_count, top = frequent[0]
-        if top_count * 4 >= self.count:
-            return top
-        mean = [total / self.count for total in self.sums]
-        return min(
-            (colour for _, colour in frequent),
-            key=lambda c: ((c[0] - mean[0]) ** 2 + (c[1] - mean[1]) ** 2 + (c[2] - mean[2]) ** 2, c),
-        )
+def _colours_under(rgb: Image.Image, mask: Image.Image, limit: int) -> list[tuple[int, Colour]] | None:
+    """The exact colours (count, rgb) of the pixels under ``mask``; None if more than ``limit``."""
+    # Pixels outside the mask all become (0, 0, 0, 0): one entry, told apart by its alpha.
+    picked = Image.composite(rgb, Image.new("RGB", rgb.size), mask)
+    found = Image.merge("RGBA", (*picked.split(), mask)).getcolors(limit + 1)
+    if found is None:
+        return None
+    colours = [(count, (r, g, b)) for count, (r, g, b, a) in found if a]
+    return colours if len(colours) <= limit else None
+
+
+def _representative(colours: list[tuple[int, Colour]], mean: list[float]) -> Colour:
+    """A cluster's colour: its most frequent exact colour if common (a painted fill), else the
+    usual colour nearest its mean (a texture); always a colour that is in the image."""
+    frequent = heapq.nlargest(256, colours)
+    top_count, top = frequent[0]
+    if top_count * 4 >= sum(count for count, _ in colours):
+        return top
+    return min(
+        (colour for _, colour in frequent),
+        key=lambda c: ((c[0] - mean[0]) ** 2 + (c[1] - mean[1]) ** 2 + (c[2] - mean[2]) ** 2, c),
+    )
 
 
 class _Colours:
@@ -251,47 +216,41 @@ class _Colours:
         self.transparent_share = 1 - self.counted / self.total
         self.mask = alpha.point(lambda a: 255 if a >= threshold else 0)
         self.rgb = rgba.convert("RGB")
-        self.clusters: list[_Cluster] = []
-        self.representatives: list[tuple[int, int, int] | None] = []
+        self.counts: list[int] = []  # pixels per cluster, in label order (a centre may get none)
+        self.representatives: list[Colour | None] = []
         self.labels = Image.new("L", self.size, 255)  # 255 = not counted
         self.background_index: int | None = None
         if self.counted:
             self._cluster()
             self._find_background()
 
-    def _exact_colours(self) -> list[tuple[int, tuple[int, int, int]]]:
-        tagged = Image.merge("RGBA", (*self.rgb.split(), self.mask))
-        found = tagged.getcolors(self.total) or []
-        return [(count, (r, g, b)) for count, (r, g, b, a) in found if a]
-
     def _cluster(self) -> None:
-        exact = self._exact_colours()
-        if len(exact) <= PALETTE_SIZE:
-            centres = [colour for _, colour in sorted(exact, reverse=True)]
+        few = _colours_under(self.rgb, self.mask, PALETTE_SIZE)
+        if few is not None:
+            centres = [colour for _, colour in sorted(few, reverse=True)]
             self.labels = self._label_exact(centres)
         else:
-            centres = _merge_close(self._quantise(max(exact)[1]))
+            centres = _merge_close(self._quantise())
             self.labels = self._label_nearest(centres)
-        clusters = [_Cluster() for _ in centres]
-        tagged = Image.merge("RGBA", (*self.rgb.split(), self.labels))
-        for count, (r, g, b, label) in tagged.getcolors(self.total) or []:
-            if label != 255:
-                cluster = clusters[label]
-                cluster.count += count
-                cluster.sums = (cluster.sums[0] + r * count, cluster.sums[1] + g * count, cluster.sums[2] + b * count)
-                cluster.colours.append((count, (r, g, b)))
-        self.clusters = clusters  # kept in label order; a centre may end up with no pixels
-        self.representatives = [cluster.representative() if cluster.count else None for cluster in clusters]
+        self.counts = self.labels.histogram()[: len(centres)]
+        for index, count in enumerate(self.counts):
+            if not count:
+                self.representatives.append(None)
+                continue
+            member = self.labels.point(lambda label, index=index: 255 if label == index else 0)
+            colours = _colours_under(self.rgb, member, count) or []
+            self.representatives.append(_representative(colours, ImageStat.Stat(self.rgb, member).mean))
 
-    def _quantise(self, filler: tuple[int, int, int]) -> list[tuple[int, int, int]]:
-        """Candidate centres from Pillow's median cut refined by k-means.
+    def _quantise(self) -> list[Colour]:
+        """Candidate centres from Pillow's median cut refined by k-means, on a small sample.
 
         Uncounted pixels are painted with the commonest counted colour first, so transparent
         black never becomes a palette colour.
         """
-        filled = self.rgb.copy()
-        filled.paste(filler, mask=ImageChops.invert(self.mask))
-        quantised = _sample(filled, QUANTISE_PIXELS).quantize(PALETTE_SIZE, Image.Quantize.MEDIANCUT, kmeans=8)
+        rgb, mask = _sample(self.rgb, QUANTISE_PIXELS), _sample(self.mask, QUANTISE_PIXELS)
+        filler = max(_colours_under(rgb, mask, rgb.width * rgb.height) or [(0, (0, 0, 0))])[1]
+        rgb.paste(filler, mask=ImageChops.invert(mask))
+        quantised = rgb.quantize(PALETTE_SIZE, Image.Quantize.MEDIANCUT, kmeans=8)
         palette = quantised.getpalette() or []
         used = sorted(quantised.getcolors(PALETTE_SIZE) or [], reverse=True)
         return [tuple(palette[3 * index : 3 * index + 3]) for _, index in used]  # type: ignore[misc]
@@ -330,26 +289,26 @@ class _Colours:
         border = self.labels.histogram(mask=frame)
         if sum(border[:255]) * 2 < sum(border):
             return  # a transparent frame: the image sits on the page, not on a colour
-        best = max(range(len(self.clusters)), key=lambda i: (border[i], self.clusters[i].count))
+        best = max(range(len(self.counts)), key=lambda i: (border[i], self.counts[i]))
         self.background_index = best
 
     def background(self) -> dict[str, Any] | None:
         """The IDF ``background``: the border's colour cluster, or None."""
         if self.background_index is None:
             return None
-        cluster = self.clusters[self.background_index]
         rgb = self.representatives[self.background_index]
-        return {"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(cluster.count / self.counted)}
+        assert rgb is not None  # the border's cluster has pixels
+        share = self.counts[self.background_index] / self.counted
+        return {"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(share)}
 
     def palette(self) -> list[dict[str, Any]]:
         """The IDF ``palette``: most coverage first, roles by background and share."""
         entries = []
-        for index, cluster in enumerate(self.clusters):
-            if not cluster.count:
+        for index, (count, rgb) in enumerate(zip(self.counts, self.representatives)):
+            if rgb is None:
                 continue
-            share = cluster.count / self.counted
+            share = count / self.counted
             role = "background" if index == self.background_index else "primary" if share >= 0.15 else "accent"
-            rgb = self.representatives[index]
             entries.append({"hex": rgb_to_hex(rgb), "rgb": rgb, "coverage": _round(share), "role": role})
         return sorted(entries, key=lambda entry: (-entry["coverage"], entry["hex"]))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from batchproc import _rules, _yaml
 from batchproc._naming import slug_from_filename, slugify
-from batchproc._png_header import PNG_SIGNATURE, PngHeader
+from batchproc._png import PngHeader
 from batchproc._resources import schema
 from batchproc._schema_errors import validate, where
 from batchproc.errors import InputError, ManifestError
@@ -27,7 +27,6 @@ from batchproc.models import (
     Manifest,
 )
 
-__all__ = ["PNG_SIGNATURE", "is_manifest_path", "load_manifest"]
 MAX_MANIFEST_BYTES = 1_000_000
 DEFAULT_CATEGORY = "specimens"
 

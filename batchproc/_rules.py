@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from batchproc._naming import collision_key, fill, naming_values, unsafe_path
-from batchproc._png_header import HEADER_BYTES, PngHeader, read_png_header
+from batchproc._png import HEADER_BYTES, PngHeader, read_png_header
 from batchproc.errors import InputError
 from batchproc.models import Asset, Manifest
 

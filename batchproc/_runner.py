@@ -15,7 +15,7 @@ from typing import Protocol
 import pluggy
 import trio
 
-from batchproc._context import RunContext, resolve
+from batchproc._context import RunContext, resolve, resolve_all
 from batchproc._naming import collision_key, unsafe_path
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError
@@ -147,11 +147,10 @@ async def process_asset(
     clock = time.perf_counter()
     package_dir = hook.batchproc_package_dir(asset=asset, idf=idf, manifest=manifest)
     public_path = hook.batchproc_public_path(asset=asset, idf=idf, manifest=manifest)
-    files: list[OutputFile] = []
-    for answer in hook.batchproc_render_files(
+    answers = hook.batchproc_render_files(
         asset=asset, idf=idf, manifest=manifest, package_dir=package_dir, public_path=public_path, run=run
-    ):
-        files.extend(await resolve(answer) or ())
+    )
+    files = [output for answer in await resolve_all(answers) for output in answer or ()]
     timings["render"] = time.perf_counter() - clock
     return AssetResult(asset, idf, package_dir, public_path, files, timings)
 

@@ -9,8 +9,8 @@ same bytes on every run, and the tests know each image's background exactly (``B
 from __future__ import annotations
 
 import sys
-from math import cos, pi, sin
 from collections.abc import Callable, Iterable
+from math import cos, pi, sin
 from pathlib import Path
 
 from PIL import Image, ImageDraw

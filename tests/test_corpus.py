@@ -18,12 +18,12 @@ import jsonschema
 import pytest
 
 from batchproc._cli import main
+from batchproc._resources import schema
 from batchproc.models import IDF
 from conftest import corpus
 
 FOLDERS = ("pngsuite", "design", "odd")
 CORPUS = corpus()
-IDF_SCHEMA = IDF.model_json_schema(mode="serialization")
 needs_corpus = pytest.mark.skipif(CORPUS is None, reason="BATCHPROC_CORPUS is not set (CI sets it)")
 
 
@@ -37,8 +37,7 @@ def check(path: Path, code: int, out: str, err: str) -> str:
     assert "Traceback" not in err and "This is a bug" not in err, f"{path.name} crashed:\n{err}"
     if code == 0:
         facts = json.loads(out)
-        # The IDF model's own JSON Schema (schemas/idf.schema.json is generated from the same model).
-        jsonschema.Draft202012Validator(IDF_SCHEMA).validate(facts)
+        jsonschema.Draft202012Validator(schema("idf")).validate(facts)
         IDF.model_validate(facts)
         assert err == ""
         return "ok"

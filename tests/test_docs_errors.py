@@ -11,7 +11,7 @@ from conftest import ROOT
 
 DOC = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
 PACKAGE = ROOT / "batchproc"
-CHECKED = ["_yaml", "_schema_errors", "_rules", "_naming", "_png_header", "_manifest", "_runner", "_imaging"]
+CHECKED = ["_yaml", "_schema_errors", "_rules", "_naming", "_png", "_manifest", "_runner", "_imaging"]
 RAISERS = {"InputError", "ExtractionError", "RepositoryError", "fail", "problem"}
 
 

@@ -46,7 +46,7 @@ def isolated_git(tmp_path_factory, monkeypatch):
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     if check and result.returncode:
         raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
     return result.stdout
@@ -189,8 +189,7 @@ def test_a_changed_file_keeps_its_executable_bit(repo: Path) -> None:
 # --- never lose a user's work ----------------------------------------------------------------
 
 DIRTY = (
-    f"{PUBLIC} has local changes that differ from HEAD and from the new output; "
-    "commit or stash them, or pass --force"
+    f"{PUBLIC} has local changes that differ from HEAD and from the new output; commit or stash them, or pass --force"
 )
 
 
@@ -218,6 +217,25 @@ def test_dirty_target_stops_the_run_and_force_overwrites(committed: Path) -> Non
     assert_clean(committed)
 
 
+def test_force_from_check_worktree_carries_into_commit_under_one_lock(committed: Path) -> None:
+    """The commit stage checks with --force, then commits, holding the lock throughout."""
+    write(committed, PUBLIC, b"hand edited")
+    target = TargetRepository.discover(committed)
+    new = {PUBLIC: PNG + b"v2"}
+    with target.locked():
+        with pytest.raises(RepositoryError, match="has local changes"):
+            target.check_worktree(new)
+        with pytest.raises(RepositoryError, match="has local changes"):
+            target.commit(new, "second", None)
+    with target.locked():
+        target.check_worktree(new, force=True)
+        assert target.commit(new, "second", None) is not None
+    assert (committed / PUBLIC).read_bytes() == PNG + b"v2"
+    write(committed, PUBLIC, b"edited again")
+    with pytest.raises(RepositoryError, match="has local changes"):  # force ended with the hold
+        target.commit({PUBLIC: PNG + b"v3"}, "third", None)
+
+
 def test_staged_change_to_a_target_stops_the_run(committed: Path) -> None:
     write(committed, PUBLIC, b"staged edit")
     git(committed, "add", PUBLIC)
@@ -243,8 +261,13 @@ def test_local_file_equal_to_the_new_output_is_fine(committed: Path) -> None:
     ("path", "message"),
     [
         (".git/hooks/pre-commit", ".git/hooks/pre-commit is inside .git; batchproc never writes there"),
-        ("a/../b.png", "'a/../b.png' is not a plain relative path inside the repository; "
-         "write it like frontend/public/assets/x.png"),
+        (
+            "a/../b.png",
+            (
+                "'a/../b.png' is not a plain relative path inside the repository; "
+                "write it like frontend/public/assets/x.png"
+            ),
+        ),
         ("README.md/x.png", "README.md/x.png: README.md is a file in HEAD, not a folder"),
     ],
 )
@@ -373,8 +396,7 @@ def test_detached_head_with_a_branch_elsewhere_is_refused(repo: Path) -> None:
         TargetRepository.discover(repo, branch="main")
     later = git(repo, "rev-parse", "main").strip()
     assert str(caught.value) == (
-        f"branch main is at {later[:7]}, not at the detached HEAD {main[:7]}; "
-        "check it out or pass a new branch name"
+        f"branch main is at {later[:7]}, not at the detached HEAD {main[:7]}; check it out or pass a new branch name"
     )
 
 
@@ -468,7 +490,9 @@ with open(sys.argv[1], "a") as lock:
 def test_a_second_apply_waits_then_gives_up(repo: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(repo / ".git" / "batchproc.lock")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline() == "held\n"
@@ -482,23 +506,28 @@ def test_a_second_apply_waits_then_gives_up(repo: Path) -> None:
     assert target.commit(BATCH, MESSAGE, None) is not None
 
 
-def test_the_lock_is_reentrant_in_one_thread_only(repo: Path) -> None:
+def test_the_lock_is_reentrant_per_object(repo: Path) -> None:
+    """A runner may hold the lock and commit from a worker thread; another object must wait."""
     target = TargetRepository.discover(repo)
-    errors = []
+    other = TargetRepository.discover(repo)
+    results = []
 
-    def other_thread() -> None:
+    def in_a_worker() -> None:
+        results.append(target.commit(BATCH, MESSAGE, None))  # same object: nested, no wait
         try:
-            with target.locked(timeout=0.1):
-                pass
+            with other.locked(timeout=0.1):
+                results.append("other got in")
         except RepositoryError as error:
-            errors.append(str(error))
+            results.append(str(error))
 
     with target.locked():
-        assert target.commit(BATCH, MESSAGE, None) is not None  # takes the lock again
-        thread = threading.Thread(target=other_thread)
-        thread.start()
-        thread.join()
-    assert errors == [f"another batchproc apply is running on {repo}; try again"]
+        worker = threading.Thread(target=in_a_worker)
+        worker.start()
+        worker.join()
+    assert results[0] == head(repo)
+    assert results[1:] == [f"another batchproc apply is running on {repo}; try again"]
+    with other.locked(timeout=0.1):
+        pass
 
 
 # --- Git LFS ---------------------------------------------------------------------------------
@@ -591,3 +620,26 @@ def test_the_lock_file_lives_in_the_common_git_dir(repo: Path) -> None:
     with TargetRepository.discover(repo).locked():
         assert (repo / ".git" / "batchproc.lock").exists()
     assert os.listdir(repo / ".git").count("batchproc.lock") == 1
+
+
+def test_an_index_held_by_git_fails_cleanly_and_a_rerun_finishes(repo: Path) -> None:
+    (repo / ".git" / "index.lock").write_bytes(b"")
+    with pytest.raises(
+        RepositoryError, match=r"^the index of .* could not be written .*; run batchproc again to finish$"
+    ):
+        TargetRepository.discover(repo).commit(BATCH, MESSAGE, None)
+    moved = head(repo)
+    (repo / ".git" / "index.lock").unlink()
+    assert TargetRepository.discover(repo).commit(BATCH, MESSAGE, None) is None
+    assert head(repo) == moved
+    assert_clean(repo)
+
+
+def test_an_edit_after_an_interrupted_run_is_still_protected(repo: Path, monkeypatch) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(TargetRepository, "_update_worktree", lambda self, planned: None)
+        TargetRepository.discover(repo).commit(BATCH, MESSAGE, None)  # "killed" before files
+    write(repo, PUBLIC, b"the user's own file")
+    with pytest.raises(RepositoryError) as caught:
+        TargetRepository.discover(repo).commit(BATCH, MESSAGE, None)
+    assert str(caught.value) == DIRTY

@@ -7,7 +7,7 @@ template and line, never an empty string in a shipped document.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,13 @@ DOCUMENTS = {"context.md": "context.md.j2", "usage.md": "usage.md.j2"}
 @hookimpl
 def batchproc_render_files(
     asset: Asset, idf: IDF, manifest: Manifest, package_dir: str, public_path: str, run: RunContext
-) -> Sequence[OutputFile]:
+) -> Awaitable[Sequence[OutputFile]]:
+    # Rendering is CPU work: a worker thread keeps the other assets moving.
+    return run.to_thread(render_documents, asset, idf, manifest, package_dir, public_path)
+
+
+def render_documents(asset: Asset, idf: IDF, manifest: Manifest, package_dir: str, public_path: str) -> list[OutputFile]:
+    """``context.md`` and ``usage.md`` for one asset."""
     environment = make_environment(manifest.templates)
     values = template_values(asset, idf, manifest, package_dir, public_path)
     return [
