@@ -150,3 +150,16 @@ def test_rendered_targets_outside_the_work_tree(project: Path, target: str, why:
     with pytest.raises(InputError) as caught:
         collect_files(manifest, _results(manifest, {"A-1": target}))
     assert str(caught.value) == f"{path}:3: A-1: target path {target!r} {why}"
+
+
+@pytest.mark.parametrize("command", ["apply", "plan"])
+def test_a_repo_folder_that_does_not_exist_is_not_the_enclosing_repository(
+    project: Path, capsys, command: str, monkeypatch
+) -> None:
+    path = project / "manifests" / "batch.yaml"
+    path.write_text("batch_id: b\nassets:\n  - {asset_id: A-1, path: dusk.png, score: 95}\n")
+    monkeypatch.chdir(project)
+    before = snapshot(project)
+    assert main([command, str(path), "--repo", "fronted"]) == 2
+    assert capsys.readouterr().err == "error: --repo fronted: no such folder; pass the target repository's folder\n"
+    assert snapshot(project) == before

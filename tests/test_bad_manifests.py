@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from batchproc._manifest import load_manifest
-from batchproc.errors import InputError, ManifestError
+from batchproc.errors import InputError
 
 ASSET = "  - {asset_id: A-1, path: a.png, score: 95}\n"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from batchproc._commands import target_root
 from batchproc._console import print_lines, progress_display
 from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
@@ -26,7 +26,7 @@ def apply(
     manifest = load_manifest(manifest_path)
     manager = make_plugin_manager()
     run = RunContext(
-        repo_root=Path(repo).resolve() if repo else manifest.path.parent,
+        repo_root=target_root(repo, manifest.path.parent),
         concurrency=manifest.limits.concurrency,
         force=force,
         branch=branch,
