@@ -24,9 +24,11 @@ MEASURED_FIELDS = ("mode", "purpose")
 
 def png_header(path: Path) -> PngHeader | str:
     """The source's PNG header, or why the file cannot be an asset's PNG. Reads 33 bytes."""
-    if path.is_symlink():
-        return "is a symbolic link; point at the real file"
+    if "\0" in str(path):
+        return "is not a valid file name (it holds a NUL character)"
     try:
+        if path.is_symlink():
+            return "is a symbolic link; point at the real file"
         with open(path, "rb") as handle:
             head = handle.read(HEADER_BYTES)
     except FileNotFoundError:
@@ -72,11 +74,19 @@ def path_problems(manifest: Manifest, data: dict[str, Any]) -> Iterator[Problem]
         # Templates are only read, so '..' is fine (a folder shared by several manifests).
         if Path(templates).is_absolute() or _enters_git(templates):
             yield f"{templates!r} must be a folder relative to the manifest, outside .git", ("templates",)
-        elif manifest.templates is not None and not manifest.templates.is_dir():
+        elif manifest.templates is not None and not is_folder(manifest.templates):
             yield f"{templates}: no such folder", ("templates",)
     for index, asset in enumerate(manifest.assets):
         if _enters_git(asset.source):
             yield f"{asset.source!r} is inside .git; point at the PNG in your work tree", ("assets", index, "path")
+
+
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False (never an exception) for a name too long or holding a NUL."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL: not a folder we can read
+        return False
 
 
 def _enters_git(path: str) -> bool:

@@ -163,3 +163,15 @@ def test_a_repo_folder_that_does_not_exist_is_not_the_enclosing_repository(
     assert main([command, str(path), "--repo", "fronted"]) == 2
     assert capsys.readouterr().err == "error: --repo fronted: no such folder; pass the target repository's folder\n"
     assert snapshot(project) == before
+
+
+def test_init_with_a_folder_or_output_it_cannot_use(tmp_path: Path, write_png, capsys) -> None:
+    write_png("pngs/a.png")
+    long_name = "r" * 300
+    assert main(["init", str(tmp_path / long_name)]) == 2
+    assert main(["init", str(tmp_path / "pngs"), "--output", str(tmp_path / "missing" / "batch.yaml")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path / long_name}: no such folder",
+        f"error: {tmp_path / 'missing' / 'batch.yaml'}: cannot be written: No such file or directory",
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pngs"]

@@ -201,10 +201,10 @@ def test_sources_are_checked_from_their_header(folder: Path) -> None:
     (folder / "text.png").write_bytes(b"hello, this is not an image")
     (folder / "folder.png").mkdir()
     (folder / "link.png").symlink_to(folder / "a.png")
-    names = ["huge", "crc", "cut", "photo", "empty", "text", "folder", "link", "missing"]
-    rows = "".join(f"  - {{asset_id: A-{i}, path: {name}.png, score: 95}}\n" for i, name in enumerate(names))
+    names = ["huge", "crc", "cut", "photo", "empty", "text", "folder", "link", "missing", "nul\\0", "x" * 300]
+    rows = "".join(f'  - {{asset_id: A-{i}, path: "{name}.png", score: 95}}\n' for i, name in enumerate(names))
     assert problems(folder, "batch_id: b\nlimits: {max_assets: 5}\nassets:\n" + rows) == [
-        ":4: assets: 9 assets; a batch holds at most 5",
+        ":4: assets: 11 assets; a batch holds at most 5",
         ":4: assets[0].path: huge.png: image is 60000x60000 pixels, above the 80 megapixel limit; scale it down",
         ":5: assets[1].path: crc.png: PNG header fails its CRC check (the file is corrupt); re-export it",
         ":6: assets[2].path: cut.png: PNG header is truncated; re-export it",
@@ -214,6 +214,8 @@ def test_sources_are_checked_from_their_header(folder: Path) -> None:
         ":10: assets[6].path: folder.png: is a folder, not a PNG file",
         ":11: assets[7].path: link.png: is a symbolic link; point at the real file",
         ":12: assets[8].path: missing.png: no such file",
+        ":13: assets[9].path: nul\x00.png: is not a valid file name (it holds a NUL character)",
+        f":14: assets[10].path: {'x' * 300}.png: cannot be read: File name too long",
     ]
 
 
@@ -322,6 +324,9 @@ def test_sources_inside_git_and_templates(folder: Path) -> None:
     ]
     assert problems(folder, f"batch_id: b\ntemplates: ../nowhere\nassets:\n{ASSET}") == [
         ":2: templates: ../nowhere: no such folder"
+    ]
+    assert problems(folder, f"batch_id: b\ntemplates: {'t' * 300}\nassets:\n{ASSET}") == [
+        f":2: templates: {'t' * 300}: no such folder"
     ]
 
 

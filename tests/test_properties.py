@@ -24,7 +24,7 @@ from repo_state import snapshot
 RAW = ["no", "yes", "on", "1:30", "0777", "2024-01-01", ".nan", ".inf", "~", "", "null", "true", "1e999", "0x5F",
        "*a", "&a x", "<<", "!!int 3", "!!str 95", "[", "{a: 1}", "'x", "- x", "? x", "a: b", "\t", "#", "%", "@x"]
 PATHS = ["good.png", "good.png", "mutated.png", "mutated.png", "missing.png", "sub", "link.png", "../manifests/good.png",
-         "/etc/hostname", ".git/HEAD", "good2.png"]
+         "/etc/hostname", ".git/HEAD", "good2.png", '"a\\u0000.png"', "x" * 300]
 SCORES = ["95", "90", "100", "92.5", "89.9", "101", "-1", "'95'", "9e1", "0o137", "0x5F"]
 IDS = ["A-1", "A-2", "ASSET-3", "a-1", "0042", "../x", ".git", "A 1"]
 CATEGORIES = ["patterns", "wallpapers", "specimens", "motifs", "icons", "no", "Logo", "../x", ".git", "my-cat"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from batchproc._rules import is_folder
 from batchproc.errors import InputError
 
 
@@ -12,6 +13,6 @@ def target_root(repo: str | None, manifest_folder: Path) -> Path:
     not a cue to walk up into whatever repository encloses the typo."""
     if repo is None:
         return manifest_folder
-    if not Path(repo).is_dir():
+    if not is_folder(Path(repo)):
         raise InputError("no such folder; pass the target repository's folder", where=f"--repo {repo}")
     return Path(repo).resolve()
