@@ -58,10 +58,10 @@ def _read_text(file: Path, display: str) -> str:
     try:
         if file.is_dir():
             raise InputError("is a folder, not a manifest file", file=display)
-        size = file.stat().st_size
-        if size > MAX_MANIFEST_BYTES:
-            raise InputError(f"is {size} bytes; a manifest is at most {MAX_MANIFEST_BYTES} bytes", file=display)
-        data = file.read_bytes()
+        with open(file, "rb") as handle:  # bounded: /dev/zero or a growing file must not fill memory
+            data = handle.read(MAX_MANIFEST_BYTES + 1)
+        if len(data) > MAX_MANIFEST_BYTES:
+            raise InputError(f"is more than {MAX_MANIFEST_BYTES} bytes; a manifest is far smaller", file=display)
     except FileNotFoundError:
         raise InputError("no such file", file=display) from None
     except OSError as error:

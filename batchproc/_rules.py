@@ -6,6 +6,7 @@ file and YAML line. Nothing here decodes pixels (a PNG's header is 33 bytes) or 
 
 from __future__ import annotations
 
+import stat
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,12 +30,15 @@ def png_header(path: Path) -> PngHeader | str:
     try:
         if path.is_symlink():
             return "is a symbolic link; point at the real file"
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return "is a folder, not a PNG file"
+        if not stat.S_ISREG(mode):  # opening a pipe would wait for a writer forever
+            return "is not a regular file (a device or a pipe); point at the PNG file"
         with open(path, "rb") as handle:
             head = handle.read(HEADER_BYTES)
     except FileNotFoundError:
         return "no such file"
-    except IsADirectoryError:
-        return "is a folder, not a PNG file"
     except OSError as error:
         return f"cannot be read: {error.strerror or error}"
     try:

@@ -35,7 +35,7 @@ def where(path: tuple[str | int, ...] | list[str | int]) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif not _NAME.match(part):
+        elif not _NAME.match(part) or len(part) > MAX_SHOWN:
             text += f"[{shown(part)}]"  # quoted and escaped: a key may hold '.', spaces or a newline
         else:
             text += f".{part}" if text else part

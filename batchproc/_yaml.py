@@ -196,8 +196,9 @@ class _Builder:
             child = path + (key,)
             if key in result:
                 first = self.document.key_lines[child]
+                shown = key if len(key) <= 40 else f"{key[:40]}…"
                 raise InputError(
-                    f"duplicate key {key!r} (first on line {first}); keep one of them",
+                    f"duplicate key {shown!r} (first on line {first}); keep one of them",
                     file=self.file,
                     line=key_line,
                 )

@@ -172,7 +172,10 @@ def test_file_encodings(folder: Path) -> None:
 
 def test_file_too_big_missing_or_a_folder(folder: Path) -> None:
     big = "batch_id: b\n" + "# padding\n" * 100_001
-    assert problems(folder, big) == [": is 1000022 bytes; a manifest is at most 1000000 bytes"]
+    assert problems(folder, big) == [": is more than 1000000 bytes; a manifest is far smaller"]
+    with pytest.raises(InputError) as caught:
+        load_manifest("/dev/zero")  # endless: read up to the limit, not until memory runs out
+    assert caught.value.lines() == ["/dev/zero: is more than 1000000 bytes; a manifest is far smaller"]
     with pytest.raises(InputError) as caught:
         load_manifest(folder / "missing.yaml")
     assert caught.value.lines() == [f"{folder / 'missing.yaml'}: no such file"]
@@ -201,10 +204,11 @@ def test_sources_are_checked_from_their_header(folder: Path) -> None:
     (folder / "text.png").write_bytes(b"hello, this is not an image")
     (folder / "folder.png").mkdir()
     (folder / "link.png").symlink_to(folder / "a.png")
-    names = ["huge", "crc", "cut", "photo", "empty", "text", "folder", "link", "missing", "nul\\0", "x" * 300]
+    os.mkfifo(folder / "pipe.png")
+    names = ["huge", "crc", "cut", "photo", "empty", "text", "folder", "link", "missing", "nul\\0", "x" * 300, "pipe"]
     rows = "".join(f'  - {{asset_id: A-{i}, path: "{name}.png", score: 95}}\n' for i, name in enumerate(names))
     assert problems(folder, "batch_id: b\nlimits: {max_assets: 5}\nassets:\n" + rows) == [
-        ":4: assets: 11 assets; a batch holds at most 5",
+        ":4: assets: 12 assets; a batch holds at most 5",
         ":4: assets[0].path: huge.png: image is 60000x60000 pixels, above the 80 megapixel limit; scale it down",
         ":5: assets[1].path: crc.png: PNG header fails its CRC check (the file is corrupt); re-export it",
         ":6: assets[2].path: cut.png: PNG header is truncated; re-export it",
@@ -216,6 +220,7 @@ def test_sources_are_checked_from_their_header(folder: Path) -> None:
         ":12: assets[8].path: missing.png: no such file",
         ":13: assets[9].path: nul\x00.png: is not a valid file name (it holds a NUL character)",
         f":14: assets[10].path: {'x' * 300}.png: cannot be read: File name too long",
+        ":15: assets[11].path: pipe.png: is not a regular file (a device or a pipe); point at the PNG file",
     ]
 
 
