@@ -62,6 +62,12 @@ def collision_key(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
+def enters_git(path: str) -> bool:
+    """Whether a folder of ``path`` is ``.git``, as git itself would see it on any file system."""
+    # .GIT on case-insensitive disks, '.git.' and '.git ' on Windows, which drops the trailing dots and spaces
+    return any(part.strip().rstrip(".").casefold() == ".git" for part in path.replace("\\", "/").split("/"))
+
+
 def unsafe_path(path: str) -> str | None:
     """Why a repository-relative path could write outside the work tree or into ``.git``, or None.
 
@@ -75,8 +81,8 @@ def unsafe_path(path: str) -> str | None:
         return "uses '\\'; separate folders with '/'"
     if ".." in parts:
         return "goes up with '..'; write it relative to the repository root"
-    if any(part.strip().rstrip(".").casefold() == ".git" for part in parts):
-        return "enters .git; choose another folder"  # also .GIT and '.git.' (Windows, macOS fold them)
+    if enters_git(path):
+        return "enters .git; choose another folder"
     if any(part in ("", ".") for part in parts):
         return "has an empty or '.' folder; remove the extra '/' or './'"
     return None

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from batchproc._naming import collision_key, fill, naming_values, unsafe_path
+from batchproc._naming import collision_key, enters_git, fill, naming_values, pattern_fields, unsafe_path
 from batchproc._png import HEADER_BYTES, PngHeader, read_png_header
 from batchproc.errors import InputError
 from batchproc.models import Asset, Manifest
@@ -55,7 +55,8 @@ def pattern_problem(pattern: str) -> str | None:
         return f"{pattern!r} has unbalanced braces ({error}); write fields as {{name}}"
     for _, field, spec, conversion in parsed:
         if field is not None and (not field.isidentifier() or spec or conversion):
-            return f"{pattern!r} has the field {{{field}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}; write fields as plain {{name}}"
+            written = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            return f"{pattern!r} has the field {{{written}}}; write fields as plain {{name}}"
     return None
 
 
@@ -76,12 +77,12 @@ def path_problems(manifest: Manifest, data: dict[str, Any]) -> Iterator[Problem]
     templates = data.get("templates")
     if templates is not None:
         # Templates are only read, so '..' is fine (a folder shared by several manifests).
-        if Path(templates).is_absolute() or _enters_git(templates):
+        if Path(templates).is_absolute() or enters_git(templates):
             yield f"{templates!r} must be a folder relative to the manifest, outside .git", ("templates",)
         elif manifest.templates is not None and not is_folder(manifest.templates):
             yield f"{templates}: no such folder", ("templates",)
     for index, asset in enumerate(manifest.assets):
-        if _enters_git(asset.source):
+        if enters_git(asset.source):
             yield f"{asset.source!r} is inside .git; point at the PNG in your work tree", ("assets", index, "path")
 
 
@@ -91,10 +92,6 @@ def is_folder(path: Path) -> bool:
         return path.is_dir()
     except (OSError, ValueError):  # a name too long, a NUL: not a folder we can read
         return False
-
-
-def _enters_git(path: str) -> bool:
-    return any(part.strip().rstrip(".").casefold() == ".git" for part in path.replace("\\", "/").split("/"))
 
 
 def target_problems(manifest: Manifest, headers: dict[int, PngHeader]) -> Iterator[Problem]:
@@ -145,7 +142,6 @@ def _targets(manifest: Manifest, asset: Asset, header: PngHeader) -> Iterator[tu
     ):
         if pattern_problem(pattern):
             continue  # reported by path_problems
-        fields = [field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None]
-        unknown = [field for field in fields if field not in values]
+        unknown = [field for field in pattern_fields(pattern) if field not in values]
         missing = next((field for field in unknown if field not in MEASURED_FIELDS), None)
         yield (None if unknown else f"{prefix}/{fill(pattern, values)}"), pattern, missing
