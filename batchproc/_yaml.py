@@ -60,6 +60,26 @@ class _UntypedLoader(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict = {}  # type: ignore[type-arg]
     DEFAULT_SCALAR_TAG = DEFAULT_SEQUENCE_TAG = DEFAULT_MAPPING_TAG = _PLAIN
+    file = ""
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        """Compose one node, refusing a collection nested deeper than :data:`MAX_DEPTH`.
+
+        PyYAML's composer recurses once per level, so an unbounded ``[[[[…`` would end in a
+        RecursionError; counting here costs nothing and needs no second pass over the text.
+        """
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH and self.check_event(yaml.CollectionStartEvent):
+                raise InputError(
+                    f"nested more than {MAX_DEPTH} levels deep; a manifest is far flatter",
+                    file=self.file,
+                    line=self.peek_event().start_mark.line + 1,
+                )
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -89,8 +109,12 @@ class Document:
 def load(text: str, *, file: str) -> Document:
     """Parse one YAML document; raise :class:`InputError` with the file and line if it is bad."""
     try:
-        _check_depth(text, file)
-        node = yaml.compose(text, Loader=_UntypedLoader)
+        loader = _UntypedLoader(text)
+        loader.file = file
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         raise InputError(
@@ -129,22 +153,6 @@ def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> InputError:
     else:
         message = (error.problem or "cannot be parsed") + (f" ({error.context})" if error.context else "")
     return InputError(f"invalid YAML: {' '.join(message.split())}", file=file, line=line)
-
-
-def _check_depth(text: str, file: str) -> None:
-    """Refuse deep nesting from the event stream (iterative) before the composer recurses."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_UntypedLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InputError(
-                    f"nested more than {MAX_DEPTH} levels deep; a manifest is far flatter",
-                    file=file,
-                    line=event.start_mark.line + 1,
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
 
 
 class _Builder:
