@@ -3,8 +3,6 @@ error, the right exit code, and the repository exactly as it was (refs, status, 
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from batchproc._runner import AssetResult, collect_files
 from batchproc.errors import InputError
 from batchproc.models import Manifest, OutputFile
 from conftest import git
+from pngbytes import damage_idat
 from repo_state import snapshot
 
 
@@ -57,28 +56,19 @@ def test_targets_that_collide_only_once_measured(project: Path, capsys) -> None:
     )
 
 
-def _png_with_bad_idat_crc(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    at = data.index(b"IDAT")
-    length = struct.unpack(">I", data[at - 4 : at])[0]
-    crc_at = at + 4 + length
-    data[crc_at : crc_at + 4] = struct.pack(">I", zlib.crc32(bytes(data[at : crc_at])) ^ 0xFFFF)
-    path.write_bytes(bytes(data))
-
-
-def test_a_corrupt_image_fails_the_batch_and_writes_nothing(project: Path, capsys) -> None:
-    _png_with_bad_idat_crc(project / "manifests" / "night.png")
+def test_an_image_that_does_not_decode_fails_the_batch_and_writes_nothing(project: Path, capsys) -> None:
+    night = project / "manifests" / "night.png"
+    night.write_bytes(damage_idat(night.read_bytes(), fix_crc=True))
     manifest = (
         "batch_id: b\nassets:\n"
         "  - {asset_id: A-1, path: dusk.png, score: 95}\n"
         "  - {asset_id: A-2, path: night.png, score: 95}\n"
     )
     code, lines = run(project, manifest, capsys)
-    night = project / "manifests" / "night.png"
     assert (code, lines) == (
         1,
         [
-            f"error: {night}: A-2: chunk IDAT fails its CRC check (the file is corrupt); re-export it",
+            f"error: {night}: A-2: cannot decode the image (broken data stream when reading image file); re-export the file",
             "error: 1 asset failed; nothing was written and no commit was made",
         ],
     )

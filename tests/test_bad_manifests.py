@@ -380,3 +380,17 @@ def test_manifest_itself_may_be_reached_through_a_symlinked_folder(folder: Path,
     link.symlink_to(folder)
     (folder / "m.yaml").write_text(f"batch_id: b\nassets:\n{ASSET}")
     assert load_manifest(link / "m.yaml").assets[0].path.read_bytes() == (folder / "a.png").read_bytes()
+
+
+def test_sources_whose_chunks_are_broken_fail_validation(folder: Path) -> None:
+    from pngbytes import damage_idat
+
+    good = (folder / "a.png").read_bytes()
+    (folder / "cut.png").write_bytes(good[: len(good) - 20])
+    (folder / "crc.png").write_bytes(damage_idat(good, fix_crc=False))
+    (folder / "pixels.png").write_bytes(damage_idat(good, fix_crc=True))  # only decoding notices: apply fails it
+    rows = "".join(f"  - {{asset_id: A-{i}, path: {name}.png, score: 95}}\n" for i, name in enumerate(["cut", "crc", "pixels"]))
+    assert problems(folder, "batch_id: b\nassets:\n" + rows) == [
+        ":3: assets[0].path: cut.png: image data is truncated (chunk IDAT runs past the end); re-export the file",
+        ":4: assets[1].path: crc.png: chunk IDAT fails its CRC check (the file is corrupt); re-export it",
+    ]
