@@ -45,7 +45,7 @@ def png_header(path: Path) -> PngHeader | str:
         if not stat.S_ISREG(status.st_mode):  # opening a pipe would wait for a writer forever
             return "is not a regular file (a device or a pipe); point at the PNG file"
         with open(path, "rb") as handle:
-            data = handle.read(HEADER_BYTES if status.st_size > CHUNK_CHECK_BYTES else CHUNK_CHECK_BYTES)
+            data = handle.read(status.st_size if status.st_size <= CHUNK_CHECK_BYTES else HEADER_BYTES)
     except FileNotFoundError:
         return "no such file"
     except OSError as error:
