@@ -13,6 +13,8 @@ from jsonschema.exceptions import ValidationError
 from batchproc._yaml import Document
 from batchproc.errors import InputError
 
+ENV_NAME_PATTERN = "^[A-Z_][A-Z0-9_]*$"
+
 _TYPE_NAMES = {
     "string": "text",
     "integer": "a whole number",
@@ -131,6 +133,8 @@ def _explain_one(error: ValidationError, path: tuple[str | int, ...], document: 
     written = shown(value, document.plain_text.get(path))
     if kind == "minimum":
         return InputError(f"{written} is below the minimum {error.validator_value}", file=file, line=line, where=where(path))
+    if kind == "exclusiveMinimum":
+        return InputError(f"{written} must be more than {error.validator_value}", file=file, line=line, where=where(path))
     if kind == "maximum":
         return InputError(f"{written} is above the maximum {error.validator_value}", file=file, line=line, where=where(path))
     if kind == "minItems":
@@ -141,6 +145,9 @@ def _explain_one(error: ValidationError, path: tuple[str | int, ...], document: 
         return InputError("is empty; write a value", file=file, line=line, where=where(path))
     if kind == "maxLength":
         return InputError(f"is longer than {error.validator_value} characters", file=file, line=line, where=where(path))
+    if kind == "pattern" and error.validator_value == ENV_NAME_PATTERN:  # never echo what may be a pasted key
+        message = "is not the NAME of an environment variable (capitals, digits and '_', such as GEMINI_API_KEY)"
+        return InputError(message, file=file, line=line, where=where(path))
     if kind == "pattern":
         key_line = document.key_lines.get(path + (value,))  # a propertyNames pattern checks a key
         return InputError(
@@ -179,5 +186,6 @@ def _pattern_hint(pattern: str) -> str:
         "^[^/\\\\]+\\.png$": "a file name ending in .png, without '/'",
         "^[^<>\\s]+@[^<>\\s]+$": "an e-mail address such as name@example.com",
         "^(\\*|[a-z0-9][a-z0-9-]*)$": "name a category in lower-case letters, digits and '-', or '*' for all others",
+        "^https?://\\S+$": "an http:// or https:// URL such as http://localhost:11434/v1",
     }
     return hints.get(pattern, f"it must match {pattern}")

@@ -37,7 +37,7 @@ def documented_messages() -> list[str]:
 def fragments(message: str) -> list[str]:
     """The literal pieces of a documented message, split at placeholders and at the joints
     where the code composes a message from parts ('invalid YAML: ' + problem, 'x; ' + fix)."""
-    parts = re.split(r"…|\bN\b|\bM\b|WxH|\d+|[/`'()]|; |: ", message)
+    parts = re.split(r"…|\bN\b|\bM\b|WxH|\d+|[/`'()$]|; |: ", message)
     return [part.strip(" ,") for part in parts if len(part.strip(" ,")) >= 12]
 
 

@@ -17,6 +17,7 @@ OWNERS = {
     "pygit2": {"_gitrepo.py"},
     "yaml": {"_yaml.py"},
     "rich": {"_console.py"},
+    "httpx": {"_stages/http_extractor.py"},
 }
 
 
