@@ -165,3 +165,8 @@ def test_init_with_a_folder_or_output_it_cannot_use(tmp_path: Path, write_png, c
         f"error: {tmp_path / 'missing' / 'batch.yaml'}: cannot be written: No such file or directory",
     ]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pngs"]
+
+
+def test_extract_refuses_a_device_instead_of_reading_it_forever(capsys) -> None:
+    assert main(["extract", "/dev/zero"]) == 2
+    assert capsys.readouterr().err == "error: /dev/zero: is not a regular file (a device or a pipe); point at the PNG file\n"
