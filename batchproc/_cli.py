@@ -8,14 +8,16 @@ bug in batchproc and is shown with a traceback and the versions to quote in a bu
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import os
 import platform
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from batchproc import __version__
-from batchproc._commands import apply, extract, init, plan, plugins, schema, validate
 from batchproc.errors import BatchprocError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -75,46 +77,68 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(name: str) -> ModuleType:
+    """A command's module, imported when it runs: ``--help`` and a Ctrl-C at start-up stay cheap."""
+    return importlib.import_module(f"batchproc._commands.{name}")
+
+
 DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
-    "apply": lambda a: apply.apply(
-        a.manifests, changed_since=a.changed_since, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
+    "apply": lambda a: _command("apply").apply(
+        a.manifests,
+        changed_since=a.changed_since,
+        repo=a.repo,
+        json_output=a.json,
+        quiet=a.quiet,
+        force=a.force,
+        branch=a.branch,
+        use_cache=not a.no_cache,
     ),
-    "plan": lambda a: plan.plan(a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode),
-    "validate": lambda a: validate.validate(a.manifests, json_output=a.json),
-    "extract": lambda a: extract.extract(a.image),
-    "plugins": lambda a: plugins.plugins(json_output=a.json),
-    "schema": lambda a: schema.schema(a.name),
-    "init": lambda a: init.init(a.folder, output=a.output, batch_id=a.batch_id, force=a.force),
+    "plan": lambda a: _command("plan").plan(
+        a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode
+    ),
+    "validate": lambda a: _command("validate").validate(a.manifests, json_output=a.json),
+    "extract": lambda a: _command("extract").extract(a.image),
+    "plugins": lambda a: _command("plugins").plugins(json_output=a.json),
+    "schema": lambda a: _command("schema").schema(a.name),
+    "init": lambda a: _command("init").init(a.folder, output=a.output, batch_id=a.batch_id, force=a.force),
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
     args = make_parser().parse_args(argv)
+    wants_json = bool(getattr(args, "json", False))
     try:
         return DISPATCH[args.command](args)
     except BatchprocError as error:
-        for line in error.lines():
-            print(f"error: {line}", file=sys.stderr)
-        return error.exit_code
+        return _user_error([error], error.exit_code, wants_json)
     except BrokenPipeError:
         raise  # console_main treats a closed pipe as a normal end
     except KeyboardInterrupt:
-        print("interrupted: nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _user_error([], EXIT_INTERRUPTED, wants_json)
     except BaseExceptionGroup as group:
         user_errors, rest = group.split(BatchprocError)
         if rest is None and user_errors is not None:
-            for error in _flatten(user_errors):
-                for line in error.lines():
-                    print(f"error: {line}", file=sys.stderr)
-            return EXIT_FAILED
+            return _user_error(_flatten(user_errors), EXIT_FAILED, wants_json)
         if rest is not None and rest.subgroup(KeyboardInterrupt) is not None:
-            print("interrupted: nothing was written", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return _user_error([], EXIT_INTERRUPTED, wants_json)
         return _bug()
     except Exception:
         return _bug()
+
+
+def _user_error(errors: list[BatchprocError], code: int, wants_json: bool) -> int:
+    """One line per problem on stderr; with ``--json`` the same lines as JSON on stdout."""
+    lines = [line for error in errors for line in error.lines()]
+    if code == EXIT_INTERRUPTED:
+        lines = ["interrupted: nothing was written"]
+        print(lines[0], file=sys.stderr)
+    else:
+        for line in lines:
+            print(f"error: {line}", file=sys.stderr)
+    if wants_json:
+        print(json.dumps({"ok": False, "exit_code": code, "errors": lines}, indent=2))
+    return code
 
 
 def _flatten(group: BaseExceptionGroup) -> list[BatchprocError]:
