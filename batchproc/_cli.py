@@ -91,8 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in error.lines():
             print(f"error: {line}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted: nothing was written", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:  # the runner says what landed if the commit did
+        print(f"interrupted: {interrupt.args[0] if interrupt.args else 'nothing was written'}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BaseExceptionGroup as group:
         user_errors, rest = group.split(BatchprocError)

@@ -26,7 +26,7 @@ from typing import Literal
 import pygit2
 from pygit2.enums import FileMode, RepositoryState
 
-from batchproc import _gitlfs
+from batchproc import _gitlfs, _testpoint
 from batchproc._gitlfs import write_atomically
 from batchproc.errors import RepositoryError
 from batchproc.models import Author
@@ -49,6 +49,7 @@ _BUSY_STATES = {
 }
 _JOURNAL = "batchproc-pending.json"
 _LOCK = "batchproc.lock"
+_LOCK_TIMEOUT_ENV = "BATCHPROC_LOCK_TIMEOUT"
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,8 @@ class _Planned:
 class TargetRepository:
     """The git repository a batch lands in, with its work tree."""
 
-    lock_timeout: float = 10.0
-    """Seconds to wait for another apply on this repository before giving up."""
+    lock_timeout: float | None = None
+    """Seconds to wait for another apply before giving up; None: $BATCHPROC_LOCK_TIMEOUT, else 10."""
 
     def __init__(self, repo: pygit2.Repository, branch: str, *, attach_head: bool) -> None:
         self._repo = repo
@@ -166,7 +167,8 @@ class TargetRepository:
         """Refuse to overwrite what the user has not committed, links and odd paths.
 
         A target path whose index entry or work-tree file differs from both HEAD and the new
-        output holds work we would lose; ``force`` overwrites it anyway. Links, ``.git`` and
+        output holds work we would lose; ``force`` overwrites it anyway. A deleted target holds
+        nothing to lose and is written again. Links, ``.git`` and
         paths that clash with a file or folder are refused even with ``force``.
         """
         planned = self._plan(files)
@@ -181,7 +183,9 @@ class TargetRepository:
         index.read()
         conflicts = index.conflicts
         for item in planned:
-            allowed = {item.head_id, item.blob_id}
+            # None: a target deleted (or `git rm`ed) holds no content to lose; the batch
+            # declares the file, so it comes back, like `git checkout` would bring it back.
+            allowed = {item.head_id, item.blob_id, None}
             if recovering is not None and item.path in recovering[1]:
                 previous = _entry(recovering[0], item.path) if recovering[0] is not None else None
                 allowed.add(previous.id if previous is not None else None)
@@ -246,7 +250,9 @@ class TargetRepository:
             return
         fd = os.open(self._commondir / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
+            if timeout is None:
+                timeout = self.lock_timeout if self.lock_timeout is not None else _env_seconds(_LOCK_TIMEOUT_ENV, 10.0)
+            deadline = time.monotonic() + timeout
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -282,11 +288,14 @@ class TargetRepository:
         implied for paths a ``check_worktree(force=True)`` cleared under the same lock hold.
         """
         with self.locked():
+            _testpoint.reached("locked")
             _check_state(self._repo)
             _pick_branch(self._repo, self.branch)  # HEAD may have moved since discover
             self.check_worktree(files, force=force or set(files) <= self._forced)
             planned = self._plan(files)
+            _gitlfs.remove_stale_temps({self._gitdir} | {(self.root / p).parent for p in files})  # a killed run's
             self._store(planned)
+            _testpoint.reached("objects")
             tip = self._tip()
             if all(item.status == "same" for item in planned):
                 self._update_worktree(planned)
@@ -300,8 +309,11 @@ class TargetRepository:
             parents = [tip.id] if tip is not None else []
             commit_id = self._repo.create_commit(None, author_sig, self._committer(author_sig), text, tree, parents)
             self._write_journal(commit_id, tip, planned)
+            _testpoint.reached("journal")
             self._move_branch(commit_id, tip, f"batchproc: {text.splitlines()[0]}")
+            _testpoint.reached("ref")
             self._update_worktree(planned)
+            _testpoint.reached("worktree")
             (self._gitdir / _JOURNAL).unlink(missing_ok=True)
             return str(commit_id)
 
@@ -421,7 +433,7 @@ class TargetRepository:
         index = self._repo.index
         index.read()
         dirty = False
-        for item in planned:
+        for count, item in enumerate(planned, start=1):
             target = self.root / item.path
             wrote = not _has_content(target, item.data)
             if wrote:
@@ -432,6 +444,7 @@ class TargetRepository:
                         f"{item.path} could not be written ({error.strerror}); "
                         "fix that and run batchproc again to finish"
                     ) from error
+                _testpoint.reached(f"file-{count}")
             entry = _staged(index, item.path)
             conflicts = index.conflicts
             if conflicts is not None and item.path in conflicts:
@@ -441,6 +454,7 @@ class TargetRepository:
                 index.add(_StatEntry(item.path, item.blob_id, item.mode, target.lstat()))
                 dirty = True
         if dirty:
+            _testpoint.reached("index")
             try:
                 index.write()
             except pygit2.GitError as error:
@@ -577,6 +591,14 @@ def _common_dir(gitdir: Path) -> Path:
     if pointer.is_file():
         return (gitdir / pointer.read_text().strip()).resolve()
     return gitdir
+
+
+def _env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise RepositoryError(f"{name}={value!r} is not a number of seconds") from None
 
 
 def _signature(name: str, email: str) -> pygit2.Signature:

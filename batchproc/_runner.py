@@ -15,6 +15,7 @@ from typing import Protocol
 import pluggy
 import trio
 
+from batchproc import _testpoint
 from batchproc._context import RunContext, resolve, resolve_all
 from batchproc._naming import collision_key
 from batchproc._report import AssetReport, BatchReport
@@ -61,7 +62,16 @@ def run_batch(
     commit: bool = True,
 ) -> BatchReport:
     """Process every asset concurrently, then land them as one commit (unless ``commit`` is false)."""
-    return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit)
+    landed: list[str | None] = []
+    try:
+        return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit, landed)
+    except KeyboardInterrupt:
+        # The commit runs in a worker thread that trio lets finish (half a commit would be
+        # worse); Ctrl-C then surfaces here, and the user must hear that the batch did land.
+        if landed:
+            done = f"the batch was already committed as {landed[0]}" if landed[0] else "the repository already held the batch"
+            raise KeyboardInterrupt(f"too late to cancel: {done}") from None
+        raise
 
 
 def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, bytes]:
@@ -75,7 +85,12 @@ def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunCont
 
 
 async def _run_batch(
-    manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress, commit: bool
+    manifest: Manifest,
+    manager: pluggy.PluginManager,
+    run: RunContext,
+    progress: Progress,
+    commit: bool,
+    landed: list[str | None],
 ) -> BatchReport:
     _check_extractor(manifest, manager)
     started = time.perf_counter()
@@ -85,7 +100,9 @@ async def _run_batch(
     commit_started = time.perf_counter()
     commit_id = None
     if commit:
+        _testpoint.reached("commit")
         commit_id = await resolve(manager.hook.batchproc_commit(files=files, message=message, manifest=manifest, run=run))
+        landed.append(commit_id)
     finished = time.perf_counter()
     status = "dry run" if not commit else ("committed" if commit_id else "no changes")
     report = BatchReport(
@@ -137,6 +154,7 @@ async def process_asset(
     hook = manager.hook
 
     progress.stage(asset.asset_id, "extract")
+    _testpoint.reached("extract")
     clock = time.perf_counter()
     idf = await resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
     if idf is None:
