@@ -45,8 +45,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = command("plan", "Show what apply would add, change or leave; writes nothing.")
     p.add_argument("manifest")
     p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
+    p.add_argument("--branch", help="plan for this branch (needed when HEAD is detached)")
+    p.add_argument("--force", action="store_true", help="plan as apply --force: local changes to targets do not stop it")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
-    p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes, 0 when none")
+    p.add_argument(
+        "--detailed-exitcode", action="store_true", help="exit 0 for no changes, 2 for changes, 1 for any error"
+    )
 
     p = command("validate", "Check manifests (schema and rules) without reading pixels.")
     p.add_argument("manifests", nargs="+", metavar="manifest")
@@ -73,7 +77,9 @@ DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
     "apply": lambda a: apply.apply(
         a.manifest, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
     ),
-    "plan": lambda a: plan.plan(a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode),
+    "plan": lambda a: plan.plan(
+        a.manifest, repo=a.repo, branch=a.branch, force=a.force, json_output=a.json, detailed_exitcode=a.detailed_exitcode
+    ),
     "validate": lambda a: validate.validate(a.manifests, json_output=a.json),
     "extract": lambda a: extract.extract(a.image),
     "plugins": lambda a: plugins.plugins(json_output=a.json),
@@ -84,7 +90,13 @@ DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
-    args = make_parser().parse_args(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exit_:
+        # With --detailed-exitcode, 2 means "changes"; a usage error must not look like that.
+        if exit_.code == EXIT_USAGE and "--detailed-exitcode" in (sys.argv[1:] if argv is None else argv):
+            return EXIT_FAILED
+        raise
     try:
         return DISPATCH[args.command](args)
     except BatchprocError as error:

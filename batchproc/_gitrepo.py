@@ -142,6 +142,24 @@ class TargetRepository:
         entry = _entry(tip.tree, path) if tip is not None else None
         return entry.data if isinstance(entry, pygit2.Blob) else None
 
+    def head_paths(self, folder: str) -> list[str]:
+        """Every file under ``folder`` in HEAD's tree, sorted; empty when HEAD has no such folder."""
+        tip = self._tip()
+        tree = _entry(tip.tree, folder) if tip is not None else None
+        found: list[str] = []
+
+        def walk(node: pygit2.Tree, prefix: str) -> None:
+            for child in node:
+                path = f"{prefix}/{child.name}"
+                if isinstance(child, pygit2.Tree):
+                    walk(child, path)
+                else:
+                    found.append(path)
+
+        if isinstance(tree, pygit2.Tree):
+            walk(tree, folder.strip("/"))
+        return sorted(found)
+
     def classify(self, files: Mapping[str, bytes]) -> list[Change]:
         """Each file of the batch as an add, a change or the same as HEAD."""
         return [Change(p.path, p.data, p.status) for p in self._plan(files)]

@@ -18,6 +18,7 @@ import trio
 from batchproc import _testpoint
 from batchproc._context import RunContext, resolve, resolve_all
 from batchproc._naming import collision_key
+from batchproc._provenance import input_fingerprints
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
@@ -74,12 +75,12 @@ def run_batch(
         raise
 
 
-def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, bytes]:
-    """Every file the batch would commit, by path, rendered in memory; nothing is written."""
+def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, AssetResult]:
+    """Every asset through its stages, in memory, by asset id; nothing is written."""
 
-    async def render() -> dict[str, bytes]:
+    async def render() -> dict[str, AssetResult]:
         _check_extractor(manifest, manager)
-        return collect_files(manifest, await process_assets(manifest, manager, run, SilentProgress()))
+        return await process_assets(manifest, manager, run, SilentProgress())
 
     return trio.run(render)
 
@@ -123,6 +124,7 @@ async def process_assets(
     manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress
 ) -> dict[str, AssetResult]:
     """Every asset through extract, place and render; the first failure cancels the others."""
+    run.inputs.update(input_fingerprints(manifest, manager))
     results: dict[str, AssetResult] = {}
     failures: list[BatchprocError] = []
 
