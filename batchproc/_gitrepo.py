@@ -451,7 +451,8 @@ class TargetRepository:
         index = self._repo.index
         index.read()
         dirty = False
-        for count, item in enumerate(planned, start=1):
+        written = 0
+        for item in planned:
             target = self.root / item.path
             wrote = not _has_content(target, item.data)
             if wrote:
@@ -462,7 +463,8 @@ class TargetRepository:
                         f"{item.path} could not be written ({error.strerror}); "
                         "fix that and run batchproc again to finish"
                     ) from error
-                _testpoint.reached(f"file-{count}")
+                written += 1
+                _testpoint.reached(f"file-{written}")
             entry = _staged(index, item.path)
             conflicts = index.conflicts
             if conflicts is not None and item.path in conflicts:
