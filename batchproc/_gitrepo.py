@@ -73,6 +73,7 @@ class _Planned:
     mode: int
     head_id: pygit2.Oid | None
     lfs_oid: str | None  # sha256 of ``data`` when LFS stores it
+    lfs_path: bool  # LFS owns the path (``data`` may already be a pointer, as HEAD holds it)
 
     @property
     def status(self) -> Literal["add", "change", "same"]:
@@ -222,7 +223,7 @@ class TargetRepository:
             data = (self.root / item.path).read_bytes()
         except FileNotFoundError:
             return None
-        if item.lfs_oid is not None and not _gitlfs.is_pointer(data):
+        if item.lfs_path and not _gitlfs.is_pointer(data):
             data = _gitlfs.pointer_for(data)[0]
         return pygit2.hash(data)
 
@@ -371,12 +372,12 @@ class TargetRepository:
         planned = []
         for path, data in files.items():
             head = _entry(tree, path) if tree is not None else None
-            lfs = any(_gitlfs.is_lfs_path(path, r) for r in rules) and not _gitlfs.is_pointer(data)
-            blob, lfs_oid = _gitlfs.pointer_for(data) if lfs else (data, None)
+            lfs_path = any(_gitlfs.is_lfs_path(path, r) for r in rules)
+            blob, lfs_oid = _gitlfs.pointer_for(data) if lfs_path and not _gitlfs.is_pointer(data) else (data, None)
             # Keep an executable bit HEAD already has; everything new is a plain file.
             mode = head.filemode if head is not None else FileMode.BLOB
             planned.append(
-                _Planned(path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid)
+                _Planned(path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid, lfs_path)
             )
         return planned
 

@@ -88,16 +88,18 @@ def make_plan(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext
             current[asset.asset_id] = paths
     stale = tuple(asset for asset in manifest.assets if asset.asset_id not in current)
     rows: dict[str, PlannedFile] = {}
+    files: dict[str, bytes] = {}
     if stale:
         partial = manifest.model_copy(update={"assets": stale})
         results = render_batch(partial, manager, run)
         files = collect_files(partial, results)
         owner = {output.path: asset_id for asset_id, result in results.items() for output in result.files}
-        repository.check_worktree(files, force=run.force)
         for change in repository.classify(files):
             rows[change.path] = PlannedFile(change.path, change.status, owner[change.path])
     for asset_id, paths in current.items():
         rows.update((path, PlannedFile(path, "same", asset_id)) for path in paths)
+        files.update((path, repository.head_blob(path) or b"") for path in paths)  # the output is HEAD's
+    repository.check_worktree(files, force=run.force)  # what apply would refuse, plan refuses
     order = {asset.asset_id: index for index, asset in enumerate(manifest.assets)}
     planned = sorted(rows.values(), key=lambda f: (order[f.asset_id], f.path))
     return Plan(tuple(planned), commit_message(manifest), tuple(a.asset_id for a in manifest.assets if a.asset_id in current))

@@ -187,3 +187,18 @@ def test_detailed_exitcode_errors_are_1_for_bad_input_and_usage(
     with pytest.raises(SystemExit) as caught:
         main(["plan", str(example_batch), "--no-such-option"])
     assert caught.value.code == 2
+
+
+def test_an_edited_target_of_an_up_to_date_asset_is_reported_as_apply_would(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    applied(repo, example_batch)
+    (repo / ASSET_6[2]).write_text("hand edited usage\n")
+    capsys.readouterr()
+    assert main(["plan", str(example_batch), "--detailed-exitcode"]) == 1
+    assert main(["apply", str(example_batch), "--quiet"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"error: {ASSET_6[2]} has local changes that differ from HEAD and from the new output; "
+        "commit or stash them, or pass --force"
+    ] * 2
