@@ -24,7 +24,7 @@ demo: $(VENV)/.installed
 	echo "Scratch repository: $$repo"
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/pytest
 
 examples: $(VENV)/.installed
 	$(BIN)/python scripts/make_examples.py manifests/images

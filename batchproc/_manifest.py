@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from batchproc import _yaml
+from batchproc._png import HEADER_BYTES, read_png_header
 from batchproc._naming import collision_key, slug_from_filename, slugify
 from batchproc._resources import schema
 from batchproc._schema_errors import validate, where
@@ -26,7 +27,6 @@ from batchproc.models import (
     Manifest,
 )
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_MANIFEST_BYTES = 1_000_000
 DEFAULT_CATEGORY = "specimens"
 
@@ -172,26 +172,22 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
 
 
 def _png_problem(path: Path) -> str | None:
-    """Why the file cannot be an asset's PNG, or None. Only the signature; pixels come later."""
+    """Why the file cannot be an asset's PNG, or None. Signature and header only; pixels come later."""
     if path.is_symlink():
         return "is a symbolic link; point at the real file"
     try:
         with open(path, "rb") as handle:
-            head = handle.read(8)
+            head = handle.read(HEADER_BYTES)
     except FileNotFoundError:
         return "no such file"
     except IsADirectoryError:
         return "is a folder, not a PNG file"
     except OSError as error:
         return f"cannot be read: {error.strerror or error}"
-    if not head:
-        return "is empty (0 bytes); re-export the PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "is a JPEG file, not a PNG; export it as PNG"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "is a GIF file, not a PNG; export it as PNG"
-    if head != PNG_SIGNATURE:
-        return "is not a PNG file (no PNG signature)"
+    try:
+        read_png_header(head, file=str(path))
+    except InputError as error:
+        return error.message
     return None
 
 

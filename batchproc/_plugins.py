@@ -21,6 +21,7 @@ AUTOLOAD_OFF = "BATCHPROC_DISABLE_PLUGIN_AUTOLOAD"
 
 BUILTIN_PLUGINS = (
     "batchproc._stages.local_extractor",
+    "batchproc._stages.http_extractor",
     "batchproc._stages.placement",
     "batchproc._stages.package_docs",
     "batchproc._stages.design_tokens",

@@ -16,11 +16,12 @@ import pluggy
 import trio
 
 from batchproc import _testpoint
+from batchproc._cache import extract_cached
 from batchproc._context import RunContext, resolve, resolve_all
 from batchproc._naming import collision_key
 from batchproc._provenance import input_fingerprints
 from batchproc._report import AssetReport, BatchReport
-from batchproc.errors import BatchFailed, BatchprocError, InputError
+from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
 
 
@@ -158,7 +159,10 @@ async def process_asset(
     progress.stage(asset.asset_id, "extract")
     _testpoint.reached("extract")
     clock = time.perf_counter()
-    idf = await resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
+    version = _extractor_versions(manager).get(manifest.extractor.name, "")
+    idf = await extract_cached(
+        asset, manifest, run, version, lambda: resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
+    )
     if idf is None:
         raise InputError(f"no plugin answered for extractor {manifest.extractor.name!r}", where=asset.asset_id)
     timings["extract"] = time.perf_counter() - clock
@@ -227,16 +231,26 @@ def commit_message(manifest: Manifest) -> str:
         ) from None
 
 
-def _check_extractor(manifest: Manifest, manager: pluggy.PluginManager) -> None:
+def _extractor_versions(manager: pluggy.PluginManager) -> dict[str, str]:
     names: dict[str, str] = {}
     for answer in manager.hook.batchproc_extractors():
         names.update(answer)
+    return names
+
+
+def _check_extractor(manifest: Manifest, manager: pluggy.PluginManager) -> None:
+    """Stop before any image is read: an unknown extractor, or a plugin's manifest check fails."""
+    names = _extractor_versions(manager)
     if manifest.extractor.name not in names:
         known = ", ".join(sorted(names))
         raise InputError(
             f"extractor: no extractor named {manifest.extractor.name!r}; installed: {known}",
             file=manifest.display_path,
         )
+    # the hookspec promises these problems stop the run like a schema error (exit 2)
+    problems = [problem for answer in manager.hook.batchproc_check_manifest(manifest=manifest) for problem in answer or ()]
+    if problems:
+        raise ManifestError(problems)
 
 
 def _asset_report(result: AssetResult) -> AssetReport:

@@ -12,6 +12,8 @@ from jsonschema.exceptions import ValidationError
 from batchproc._yaml import Document
 from batchproc.errors import InputError
 
+ENV_NAME_PATTERN = "^[A-Z_][A-Z0-9_]*$"
+
 _TYPE_NAMES = {
     "string": "text",
     "integer": "a whole number",
@@ -84,6 +86,8 @@ def _explain(error: ValidationError, document: Document, file: str) -> InputErro
         return InputError(f"expected {' or '.join(names)}, got {got}", file=file, line=line, where=where(path))
     if kind == "minimum":
         return InputError(f"{value} is below the minimum {error.validator_value}", file=file, line=line, where=where(path))
+    if kind == "exclusiveMinimum":
+        return InputError(f"{value} must be more than {error.validator_value}", file=file, line=line, where=where(path))
     if kind == "maximum":
         return InputError(f"{value} is above the maximum {error.validator_value}", file=file, line=line, where=where(path))
     if kind == "minItems":
@@ -94,6 +98,9 @@ def _explain(error: ValidationError, document: Document, file: str) -> InputErro
         return InputError("is empty; write a value", file=file, line=line, where=where(path))
     if kind == "maxLength":
         return InputError(f"is longer than {error.validator_value} characters", file=file, line=line, where=where(path))
+    if kind == "pattern" and error.validator_value == ENV_NAME_PATTERN:  # never echo what may be a pasted key
+        message = "is not the NAME of an environment variable (capitals, digits and '_', such as GEMINI_API_KEY)"
+        return InputError(message, file=file, line=line, where=where(path))
     if kind == "pattern":
         return InputError(
             f"{value!r} is not allowed here; {_pattern_hint(error.validator_value)}",
@@ -114,5 +121,6 @@ def _pattern_hint(pattern: str) -> str:
         "^[a-z][a-z0-9_-]*$": "use lower-case letters, digits, '-' and '_'",
         "^[^/\\\\]+\\.png$": "a file name ending in .png, without '/'",
         "^[^<>\\s]+@[^<>\\s]+$": "an e-mail address such as name@example.com",
+        "^https?://\\S+$": "an http:// or https:// URL such as http://localhost:11434/v1",
     }
     return hints.get(pattern, f"it must match {pattern}")

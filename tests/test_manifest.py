@@ -83,7 +83,7 @@ def test_semantic_rules(tmp_path: Path, write_png) -> None:
         f"{path}:3: assets[0].score: 89 is below the minimum 90",
         f"{path}:4: assets[1].asset_id: 'a-1' is already used by assets[0]; ids must be unique",
         f"{path}:4: assets[1].path: photo.png: is a JPEG file, not a PNG; export it as PNG",
-        f"{path}:5: assets[2].path: empty.png: is empty (0 bytes); re-export the PNG",
+        f"{path}:5: assets[2].path: empty.png: file is empty; export the image as PNG",
         f"{path}:6: assets[3].path: missing.png: no such file",
     ]
 

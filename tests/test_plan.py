@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,9 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def applied(repo: Path, manifest: Path) -> str:
+    """Apply, then empty the extraction cache, so a CountExtractions sees every extraction."""
     assert main(["apply", str(manifest), "--quiet"]) == 0
+    shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "batchproc")
     return git(repo, "rev-parse", "HEAD").strip()
 
 
@@ -83,20 +86,34 @@ def test_plan_json(repo: Path, example_batch: Path, capsys: pytest.CaptureFixtur
     assert [c["path"] for c in result["changes"]] == ASSET_3 + ASSET_4 + ASSET_6
 
 
-def test_plan_writes_nothing_at_all(repo: Path, example_batch: Path, isolated_environment: Path) -> None:
+def test_plan_writes_nothing_in_the_repository(repo: Path, example_batch: Path, isolated_environment: Path) -> None:
     (repo / "README.md").write_text("frontend\n")
     git(repo, "add", "README.md")
     git(repo, "commit", "--quiet", "-m", "initial")
     (repo / "README.md").write_text("edited, not staged\n")
-    cache = isolated_environment / ".cache"
-    cache.mkdir(exist_ok=True)
-    before = (snapshot(repo), snapshot(cache), git(repo, "--no-optional-locks", "status", "--porcelain"), git(repo, "show-ref"))
+    before = (snapshot(repo), git(repo, "--no-optional-locks", "status", "--porcelain"), git(repo, "show-ref"))
     index_mtime = (repo / ".git" / "index").stat().st_mtime_ns
+    cache = isolated_environment / ".cache"
 
     assert main(["plan", str(example_batch)]) == 0
     assert main(["plan", str(example_batch), "--json"]) == 0
-    assert (snapshot(repo), snapshot(cache), git(repo, "--no-optional-locks", "status", "--porcelain"), git(repo, "show-ref")) == before
+    assert (snapshot(repo), git(repo, "--no-optional-locks", "status", "--porcelain"), git(repo, "show-ref")) == before
     assert (repo / ".git" / "index").stat().st_mtime_ns == index_mtime
+    # Outside the repository, plan may only fill the extraction cache, so the apply that
+    # follows does not pay for a (remote) extraction twice.
+    written = sorted(path for path, _ in snapshot(cache).items() if (cache / path).is_file())
+    assert len(written) == 3 and all(path.startswith("batchproc/idf/") and path.endswith(".json") for path in written)
+
+
+def test_plan_of_an_applied_batch_reads_and_writes_no_cache(
+    repo: Path, example_batch: Path, isolated_environment: Path
+) -> None:
+    applied(repo, example_batch)
+    cache = isolated_environment / ".cache"
+    before = snapshot(repo)
+    assert main(["plan", str(example_batch)]) == 0
+    assert list(cache.rglob("*.json")) == []  # every asset was up to date: nothing extracted, nothing cached
+    assert snapshot(repo) == before
 
 
 def test_plan_after_apply_says_no_changes_without_extracting(
@@ -182,7 +199,7 @@ def test_detailed_exitcode_errors_are_1_for_bad_input_and_usage(
     assert capsys.readouterr().err.splitlines() == [f"error: {missing}: no such file"] * 2
     assert main(["plan", str(example_batch), "--detailed-exitcode", "--no-such-option"]) == 1
     assert capsys.readouterr().err == (
-        "batchproc: unrecognized arguments: --no-such-option (see batchproc --help)\n"
+        "batchproc: error: unrecognized arguments: --no-such-option (see batchproc --help)\n"
     )
     with pytest.raises(SystemExit) as caught:
         main(["plan", str(example_batch), "--no-such-option"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from batchproc._manifest import PNG_SIGNATURE
+from batchproc._png import PNG_SIGNATURE
 from batchproc._naming import slug_from_filename
 from batchproc.errors import InputError
 

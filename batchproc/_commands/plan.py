@@ -51,6 +51,6 @@ def _plan(manifest_path: str, repo: str | None, branch: str | None, force: bool,
     manifest = load_manifest(manifest_path)
     manager = make_plugin_manager(plugins)
     root = Path(repo).resolve() if repo else manifest.path.parent
-    # dry_run: stages and the extraction cache must not write (plan writes nothing at all).
+    # dry_run: no stage writes to the repository; only the extraction cache may be filled.
     run = RunContext(repo_root=root, concurrency=manifest.limits.concurrency, force=force, branch=branch, dry_run=True)
     return make_plan(manifest, manager, run, TargetRepository.discover(root, branch=branch))

@@ -13,7 +13,7 @@ def plugins(*, json_output: bool = False) -> int:
     manager = make_plugin_manager()
     rows = []
     for name, plugin in manager.list_name_plugin():
-        hooks = sorted(impl.hook_name for impl in _impls(manager, plugin))
+        hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or ())
         dist, version = manager.origins.get(name, ("batchproc (built-in)", _version()))
         rows.append({"name": name, "distribution": dist, "version": version, "hooks": hooks})
     if json_output:
@@ -21,13 +21,6 @@ def plugins(*, json_output: bool = False) -> int:
     else:
         print_lines(f"{row['name']:<18} {row['distribution']} {row['version']}: {', '.join(row['hooks'])}" for row in rows)
     return 0
-
-
-def _impls(manager, plugin):  # type: ignore[no-untyped-def]
-    for caller in manager.get_hookcallers(plugin) or ():
-        for impl in caller.get_hookimpls():
-            if impl.plugin is plugin:
-                yield impl
 
 
 def _version() -> str:
