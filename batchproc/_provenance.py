@@ -6,8 +6,9 @@ equals the one computed now is up to date, and its files are reported as unchang
 extracting its image again.
 
 What goes in (any change re-renders the asset): batchproc's version; the asset's entry as
-written (id, name, category, score, specs, source path); the source image's sha256; the
-extractor's name, version and options; the manifest's batch id, title, layout and naming;
+written (id, name, category, score, specs, source path); the extraction cache's key (the image's
+sha256, the extractor's name, version and options without secrets, and the files the options
+name, see :func:`batchproc._cache.cache_key`); the manifest's batch id, title, layout and naming;
 every template file's bytes (the built-ins and the manifest's ``templates:`` folder); and the
 plugins that place or render files. Paths on this machine are left out, so a fingerprint made
 on a laptop holds in CI. The commit message and limits are left out: they change no file.
@@ -24,6 +25,7 @@ from typing import Any
 import pluggy
 
 from batchproc import __version__
+from batchproc._cache import cache_key
 from batchproc._resources import data_dir
 from batchproc.models import Asset, Manifest
 
@@ -36,25 +38,21 @@ def input_fingerprints(manifest: Manifest, manager: pluggy.PluginManager) -> dic
     extractors: dict[str, str] = {}
     for answer in manager.hook.batchproc_extractors():
         extractors.update(answer)
+    version = extractors.get(manifest.extractor.name, "")
     shared = {
         "batchproc": __version__,
-        "extractor": {
-            "name": manifest.extractor.name,
-            "version": extractors.get(manifest.extractor.name),
-            "options": manifest.extractor.options,
-        },
         "manifest": manifest.model_dump(mode="json", include={"batch_id", "title", "layout"}),
         "templates": _folder_digest(manifest.templates) + _folder_digest(data_dir("templates")),
         "plugins": _output_plugins(manager),
     }
-    return {asset.asset_id: _digest({**shared, **_asset_inputs(asset, manifest)}) for asset in manifest.assets}
+    return {asset.asset_id: _digest({**shared, **_asset_inputs(asset, manifest, version)}) for asset in manifest.assets}
 
 
-def _asset_inputs(asset: Asset, manifest: Manifest) -> dict[str, Any]:
+def _asset_inputs(asset: Asset, manifest: Manifest, extractor_version: str) -> dict[str, Any]:
     return {
         "asset": asset.model_dump(mode="json", exclude={"path", "line"}),
         "naming": manifest.naming_for(asset.category),
-        "source_sha256": hashlib.sha256(asset.path.read_bytes()).hexdigest(),
+        "extraction": cache_key(asset.path, manifest, extractor_version),
     }
 
 
