@@ -377,7 +377,9 @@ class TargetRepository:
             # Keep an executable bit HEAD already has; everything new is a plain file.
             mode = head.filemode if head is not None else FileMode.BLOB
             planned.append(
-                _Planned(path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid, lfs_path)
+                _Planned(
+                    path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid, lfs_path
+                )
             )
         return planned
 

@@ -102,7 +102,9 @@ def make_plan(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext
     repository.check_worktree(files, force=run.force)  # what apply would refuse, plan refuses
     order = {asset.asset_id: index for index, asset in enumerate(manifest.assets)}
     planned = sorted(rows.values(), key=lambda f: (order[f.asset_id], f.path))
-    return Plan(tuple(planned), commit_message(manifest), tuple(a.asset_id for a in manifest.assets if a.asset_id in current))
+    return Plan(
+        tuple(planned), commit_message(manifest), tuple(a.asset_id for a in manifest.assets if a.asset_id in current)
+    )
 
 
 def current_files(repository: TargetRepository, manifest: Manifest, asset: Asset, fingerprint: str) -> list[str] | None:

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from batchproc._cli import main
 from conftest import git
 from test_plan import ASSET_3, ASSET_4, ASSET_6
+
+from batchproc._cli import main
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git-lfs") is None, reason="git-lfs is not installed (apt-get install git-lfs; .ci/run does)"
@@ -58,6 +58,9 @@ def test_applying_again_into_lfs_makes_no_commit(lfs_repo: Path, example_batch: 
     first = git(lfs_repo, "rev-parse", "HEAD")
     capsys.readouterr()
     assert main(["apply", str(example_batch), "--quiet"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "No changes: the repository already holds this batch; no commit made"
+    assert (
+        capsys.readouterr().out.splitlines()[-1]
+        == "No changes: the repository already holds this batch; no commit made"
+    )
     assert git(lfs_repo, "rev-parse", "HEAD") == first
     assert main(["plan", str(example_batch), "--detailed-exitcode"]) == 0

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from batchproc._cli import main
 from conftest import git
 from test_apply import EXPECTED_FILES
 from test_plan import ASSET_3, ASSET_4, ASSET_6
+
+from batchproc._cli import main
 
 NO_CHANGES = "No changes: the repository already holds this batch; no commit made"
 DIRTY = "has local changes that differ from HEAD and from the new output; commit or stash them, or pass --force"
@@ -39,7 +39,9 @@ def initial_commit(repo: Path) -> str:
 # --- idempotence -------------------------------------------------------------------------------
 
 
-def test_applying_twice_makes_no_second_commit(repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_applying_twice_makes_no_second_commit(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["apply", str(example_batch), "--quiet"]) == 0
     first = head(repo)
     capsys.readouterr()
@@ -76,7 +78,9 @@ def test_a_failure_in_the_commit_stage_writes_nothing(
     assert git(repo, "status", "--porcelain").splitlines() == ["?? manifests/"]
 
 
-def test_two_failing_assets_give_one_line_each(repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_failing_assets_give_one_line_each(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = initial_commit(repo)
     for name in ("asset-4-masks-specimen.png", "asset-6-spotlight-specimen.png"):
         image = example_batch.parent / "images" / name
@@ -108,7 +112,12 @@ def test_unrelated_staged_unstaged_and_untracked_work_is_untouched(repo: Path, e
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == EXPECTED_FILES
     assert git(repo, "show", "HEAD:src/app.js") == "console.log('v1')\n"
     assert git(repo, "diff", "--cached", "--name-only").split() == ["src/app.js"]  # still staged
-    assert git(repo, "status", "--porcelain").splitlines() == [" M README.md", "M  src/app.js", "?? manifests/", "?? notes.txt"]
+    assert git(repo, "status", "--porcelain").splitlines() == [
+        " M README.md",
+        "M  src/app.js",
+        "?? manifests/",
+        "?? notes.txt",
+    ]
     assert (repo / "README.md").read_text() == "frontend, edited\n"
     assert (repo / "notes.txt").read_text() == "untracked notes\n"
 
@@ -141,7 +150,9 @@ def test_a_local_edit_equal_to_head_or_the_new_output_does_not_stop_the_run(repo
     assert (repo / ASSET_4[0]).read_text() == staged
 
 
-def test_a_deleted_target_comes_back_without_force(repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_deleted_target_comes_back_without_force(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A deletion holds no content to lose: the batch declares the file, so apply restores it."""
     assert main(["apply", str(example_batch), "--quiet"]) == 0
     first = head(repo)
@@ -267,4 +278,3 @@ def test_two_applies_at_once_never_interleave(repo: Path, example_batch: Path) -
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == EXPECTED_FILES
     git(repo, "fsck", "--strict")
     assert git(repo, "status", "--porcelain").splitlines() == ["?? manifests/"]
-

@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import git
 
 from batchproc import _provenance
 from batchproc._cli import main
 from batchproc._commands.plan import plan
 from batchproc.hookspecs import hookimpl
-from conftest import git
 
 ASSET_3 = [
     "assets/ASSET-3-velvet-curtain/context.md",
@@ -130,7 +130,9 @@ def test_plan_after_apply_says_no_changes_without_extracting(
     ]
 
 
-def test_changed_specs_replan_only_that_asset(repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_changed_specs_replan_only_that_asset(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     applied(repo, example_batch)
     example_batch.write_text(example_batch.read_text().replace("purpose: hero illustration", "purpose: page header"))
     capsys.readouterr()
@@ -153,7 +155,9 @@ def test_what_invalidates_the_shortcut(
     if change == "template":
         (example_batch.parent / "mine").mkdir()
         (example_batch.parent / "mine" / "extra.j2").write_text("unused by the built-ins, still an input\n")
-        example_batch.write_text(text.replace("title: Theatrical Specimens\n", "title: Theatrical Specimens\ntemplates: mine\n"))
+        example_batch.write_text(
+            text.replace("title: Theatrical Specimens\n", "title: Theatrical Specimens\ntemplates: mine\n")
+        )
     elif change == "version":
         monkeypatch.setattr(_provenance, "__version__", "99.0")
     elif change == "image":
@@ -215,7 +219,5 @@ def test_an_edited_target_of_an_up_to_date_asset_is_reported_as_apply_would(
     assert main(["plan", str(example_batch), "--detailed-exitcode"]) == 1
     assert main(["apply", str(example_batch), "--quiet"]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err == [
-        f"error: {ASSET_6[2]} has local changes that differ from HEAD and from the new output; "
-        "commit or stash them, or pass --force"
-    ] * 2
+    line = f"error: {ASSET_6[2]} has local changes that differ from HEAD and from the new output; "
+    assert err == [line + "commit or stash them, or pass --force"] * 2
