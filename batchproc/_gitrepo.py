@@ -13,11 +13,9 @@ branch at the journal's commit knows the stale files are ours, not the user's, a
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Literal
 import pygit2
 from pygit2.enums import FileMode, RepositoryState
 
-from batchproc import _gitlfs, _testpoint
+from batchproc import _gitlfs, _lockfile, _testpoint
 from batchproc._gitlfs import write_atomically
 from batchproc.errors import RepositoryError
 from batchproc.models import Author
@@ -49,7 +47,6 @@ _BUSY_STATES = {
 }
 _JOURNAL = "batchproc-pending.json"
 _LOCK = "batchproc.lock"
-_LOCK_TIMEOUT_ENV = "BATCHPROC_LOCK_TIMEOUT"
 
 
 @dataclass(frozen=True)
@@ -267,19 +264,10 @@ class TargetRepository:
                 with self._lock_guard:
                     self._lock_depth -= 1
             return
-        fd = os.open(self._commondir / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            if timeout is None:
-                timeout = self.lock_timeout if self.lock_timeout is not None else _env_seconds(_LOCK_TIMEOUT_ENV, 10.0)
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise RepositoryError(f"another batchproc apply is running on {self.root}; try again") from None
-                    time.sleep(0.05)
+        if timeout is None:
+            timeout = self.lock_timeout if self.lock_timeout is not None else _lockfile.timeout_from_env()
+        busy = f"another batchproc apply is running on {self.root}; try again"
+        with _lockfile.exclusive(self._commondir / _LOCK, timeout, busy):
             with self._lock_guard:
                 self._lock_depth = 1
             try:
@@ -288,8 +276,6 @@ class TargetRepository:
                 with self._lock_guard:
                     self._lock_depth = 0
                     self._forced = frozenset()
-        finally:
-            os.close(fd)  # releases the flock; the file stays, deleting it would race
 
     def commit(
         self,
@@ -614,14 +600,6 @@ def _common_dir(gitdir: Path) -> Path:
     if pointer.is_file():
         return (gitdir / pointer.read_text().strip()).resolve()
     return gitdir
-
-
-def _env_seconds(name: str, default: float) -> float:
-    value = os.environ.get(name, "")
-    try:
-        return float(value) if value else default
-    except ValueError:
-        raise RepositoryError(f"{name}={value!r} is not a number of seconds") from None
 
 
 def _signature(name: str, email: str) -> pygit2.Signature:
