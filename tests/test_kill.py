@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import EXAMPLES, git
+from conftest import EXAMPLES, git, init_repo
 from test_apply import EXPECTED_FILES
 
 from batchproc._cli import main
@@ -51,11 +51,7 @@ class Scenario:
 
 def make_template(root: Path) -> Path:
     """A frontend repository with history, the example batch committed, and the user's work in progress."""
-    repo = root / "template"
-    repo.mkdir()
-    git(repo, "init", "--quiet", "--initial-branch=main")
-    git(repo, "config", "user.name", "Dee Signer")
-    git(repo, "config", "user.email", "dee@example.com")
+    repo = init_repo(root / "template")
     shutil.copytree(EXAMPLES, repo / "manifests")
     shrink_images(repo / "manifests/images")
     (repo / "README.md").write_text("frontend\n")
