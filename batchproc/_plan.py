@@ -16,7 +16,7 @@ import pluggy
 
 from batchproc._context import RunContext
 from batchproc._provenance import input_fingerprints
-from batchproc._runner import collect_files, commit_message, render_batch
+from batchproc._runner import collect_files, commit_message, render_assets
 from batchproc._stages.design_tokens import EXTENSION_KEY
 from batchproc.models import Asset, Manifest
 
@@ -91,7 +91,7 @@ def make_plan(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext
     files: dict[str, bytes] = {}
     if stale:
         partial = manifest.model_copy(update={"assets": stale})
-        results = render_batch(partial, manager, run)
+        results = render_assets(partial, manager, run)
         files = collect_files(partial, results)
         owner = {output.path: asset_id for asset_id, result in results.items() for output in result.files}
         for change in repository.classify(files):

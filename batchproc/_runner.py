@@ -76,11 +76,16 @@ def run_batch(
         raise
 
 
-def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, AssetResult]:
+def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, bytes]:
+    """Every file the batch would commit, by path, rendered in memory; nothing is written."""
+    return collect_files(manifest, render_assets(manifest, manager, run))
+
+
+def render_assets(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, AssetResult]:
     """Every asset through its stages, in memory, by asset id; nothing is written."""
 
     async def render() -> dict[str, AssetResult]:
-        _check_extractor(manifest, manager)
+        check_manifest(manifest, manager)
         return await process_assets(manifest, manager, run, SilentProgress())
 
     return trio.run(render)
@@ -94,7 +99,7 @@ async def _run_batch(
     commit: bool,
     landed: list[str | None],
 ) -> BatchReport:
-    _check_extractor(manifest, manager)
+    check_manifest(manifest, manager)
     started = time.perf_counter()
     results = await process_assets(manifest, manager, run, progress)
     files = collect_files(manifest, results)
@@ -238,7 +243,7 @@ def _extractor_versions(manager: pluggy.PluginManager) -> dict[str, str]:
     return names
 
 
-def _check_extractor(manifest: Manifest, manager: pluggy.PluginManager) -> None:
+def check_manifest(manifest: Manifest, manager: pluggy.PluginManager) -> None:
     """Stop before any image is read: an unknown extractor, or a plugin's manifest check fails."""
     names = _extractor_versions(manager)
     if manifest.extractor.name not in names:
@@ -248,9 +253,14 @@ def _check_extractor(manifest: Manifest, manager: pluggy.PluginManager) -> None:
             file=manifest.display_path,
         )
     # the hookspec promises these problems stop the run like a schema error (exit 2)
-    problems = [problem for answer in manager.hook.batchproc_check_manifest(manifest=manifest) for problem in answer or ()]
+    problems = plugin_problems(manifest, manager)
     if problems:
         raise ManifestError(problems)
+
+
+def plugin_problems(manifest: Manifest, manager: pluggy.PluginManager) -> list[BatchprocError]:
+    """Every problem the ``batchproc_check_manifest`` hooks report, in plugin order."""
+    return [problem for answer in manager.hook.batchproc_check_manifest(manifest=manifest) for problem in answer or ()]
 
 
 def _asset_report(result: AssetResult) -> AssetReport:

@@ -87,13 +87,18 @@ def test_two_failing_assets_give_one_line_each(
         image.write_bytes(image.read_bytes()[:200])  # a valid header, the pixels cut off
     assert main(["apply", str(example_batch), "--quiet"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[-1] == "error: 2 assets failed; nothing was written and no commit was made"
     images = example_batch.parent / "images"
-    # Both were already extracting when the first failed, so both report (in either order).
-    assert sorted(err[:-1]) == [
+    expected = {
         f"error: {images / name}: {asset}: image data is truncated (chunk IDAT runs past the end); re-export the file"
         for name, asset in (("asset-4-masks-specimen.png", "ASSET-4"), ("asset-6-spotlight-specimen.png", "ASSET-6"))
-    ]
+    }
+    # The first failure cancels the other assets: usually both were already extracting and both
+    # report, but on a busy machine the second may be cancelled first. Either way one line per
+    # asset that failed, and the count agrees.
+    failed = err[:-1]
+    assert failed and set(failed) <= expected and len(set(failed)) == len(failed)
+    noun = "asset" if len(failed) == 1 else "assets"
+    assert err[-1] == f"error: {len(failed)} {noun} failed; nothing was written and no commit was made"
     assert head(repo) == before
     assert git(repo, "status", "--porcelain").splitlines() == ["?? manifests/"]
 
