@@ -18,7 +18,7 @@ import trio
 from batchproc import _testpoint
 from batchproc._cache import extract_cached
 from batchproc._context import RunContext, resolve, resolve_all
-from batchproc._naming import collision_key
+from batchproc._naming import collision_key, unsafe_path
 from batchproc._provenance import input_fingerprints
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
@@ -194,8 +194,9 @@ def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dic
             key = collision_key(output.path)
             if key in owners:
                 other_id, other_path = owners[key]
+                same = "" if other_path == output.path else f" ({other_path})"  # differs by case or Unicode form
                 raise InputError(
-                    f"{output.path} is also a target of {other_id} ({other_path}); give one of them another name",
+                    f"{output.path} is also a target of {other_id}{same}; give one of them another name",
                     file=manifest.display_path,
                     line=asset.line,
                     where=asset.asset_id,
@@ -206,12 +207,10 @@ def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dic
 
 
 def _check_target(path: str, asset: Asset, manifest: Manifest) -> None:
-    parts = path.split("/")
-    if path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts) or (
-        parts[0].casefold() == ".git"
-    ):
+    why = unsafe_path(path)
+    if why:
         raise InputError(
-            f"target path {path!r} leaves the repository or enters .git; fix the layout or naming",
+            f"target path {path!r} {why}",
             file=manifest.display_path,
             line=asset.line,
             where=asset.asset_id,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import git
+from pngbytes import damage_idat
 from test_apply import EXPECTED_FILES
 from test_plan import ASSET_3, ASSET_4, ASSET_6
 
@@ -84,12 +85,12 @@ def test_two_failing_assets_give_one_line_each(
     before = initial_commit(repo)
     for name in ("asset-4-masks-specimen.png", "asset-6-spotlight-specimen.png"):
         image = example_batch.parent / "images" / name
-        image.write_bytes(image.read_bytes()[:200])  # a valid header, the pixels cut off
+        image.write_bytes(damage_idat(image.read_bytes(), fix_crc=True))  # passes validation, fails to decode
     assert main(["apply", str(example_batch), "--quiet"]) == 1
     err = capsys.readouterr().err.splitlines()
     images = example_batch.parent / "images"
     expected = {
-        f"error: {images / name}: {asset}: image data is truncated (chunk IDAT runs past the end); re-export the file"
+        f"error: {images / name}: {asset}: cannot decode the image (broken data stream when reading image file); re-export the file"
         for name, asset in (("asset-4-masks-specimen.png", "ASSET-4"), ("asset-6-spotlight-specimen.png", "ASSET-6"))
     }
     # The first failure cancels the other assets: usually both were already extracting and both

@@ -21,6 +21,7 @@ from batchproc._plugins import make_plugin_manager
 from batchproc._runner import render_batch, run_batch
 from batchproc._stages.local_extractor import measure_idf
 from batchproc.errors import BatchFailed, ManifestError
+from pngbytes import damage_idat
 from conftest import ROOT, git
 
 MANIFEST = """\
@@ -216,7 +217,7 @@ def test_hook_batchproc_report(batch: Callable[..., Path], repo: Path) -> None:
     assert reports[0].files == tuple(sorted(PLUM_FILES + GOLD_FILES))
 
     gold = repo / "manifests/images/gold.png"
-    gold.write_bytes(gold.read_bytes()[:40])  # loads (header intact), fails to extract
+    gold.write_bytes(damage_idat(gold.read_bytes(), fix_crc=True))  # loads (chunks intact), fails to extract
     with pytest.raises(BatchFailed):  # a failed batch has no report to read
         run(repo / "manifests/batch.yaml", Plugin())
     assert len(reports) == 2

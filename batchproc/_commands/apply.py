@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from batchproc._commands import target_root
 from batchproc._console import print_lines, progress_display
 from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
@@ -65,7 +66,7 @@ def apply_one(
     """One manifest, one run: a fresh plugin manager and one commit (or none if unchanged)."""
     manifest = load_manifest(manifest_path)
     run = RunContext(
-        repo_root=Path(repo).resolve() if repo else manifest.path.parent,
+        repo_root=target_root(repo, manifest.path.parent),
         concurrency=manifest.limits.concurrency,
         force=force,
         branch=branch,
@@ -79,7 +80,7 @@ def changed_manifests(candidates: Sequence[str], ref: str, *, repo: str | None, 
     """Those of ``candidates`` (or of the default globs) that differ between ``ref`` and HEAD."""
     from batchproc._gitrepo import TargetRepository  # pygit2 loads only for --changed-since
 
-    repository = TargetRepository.discover(Path(repo) if repo else Path.cwd(), branch=branch)
+    repository = TargetRepository.discover(target_root(repo, Path.cwd()), branch=branch)
     root = repository.root.resolve()
     changed = set(repository.changed_files_since(ref))
     if not candidates:

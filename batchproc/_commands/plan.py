@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path
 
+from batchproc._commands import target_root
 from batchproc._console import print_lines
 from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
@@ -50,7 +50,7 @@ def _plan(manifest_path: str, repo: str | None, branch: str | None, force: bool,
 
     manifest = load_manifest(manifest_path)
     manager = make_plugin_manager(plugins)
-    root = Path(repo).resolve() if repo else manifest.path.parent
+    root = target_root(repo, manifest.path.parent)
     # dry_run: no stage writes to the repository; only the extraction cache may be filled.
     run = RunContext(repo_root=root, concurrency=manifest.limits.concurrency, force=force, branch=branch, dry_run=True)
     return make_plan(manifest, manager, run, TargetRepository.discover(root, branch=branch))
