@@ -16,7 +16,7 @@ import pluggy
 
 from batchproc._context import RunContext
 from batchproc._provenance import input_fingerprints
-from batchproc._runner import collect_files, commit_message, render_assets
+from batchproc._runner import check_manifest, collect_files, commit_message, render_assets
 from batchproc._stages.design_tokens import EXTENSION_KEY
 from batchproc.models import Asset, Manifest
 
@@ -80,6 +80,7 @@ class Plan:
 
 def make_plan(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, repository: TargetRepository) -> Plan:
     """Compare the batch with ``repository``'s HEAD; raises what ``apply`` would refuse with."""
+    check_manifest(manifest, manager)  # plugins' manifest checks run even when nothing is extracted
     fingerprints = input_fingerprints(manifest, manager)
     current = {}
     for asset in manifest.assets:
