@@ -53,8 +53,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = command("plan", "Show what apply would add, change or leave; writes nothing.")
     p.add_argument("manifest")
     p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
+    p.add_argument("--branch", help="plan for this branch (needed when HEAD is detached)")
+    p.add_argument("--force", action="store_true", help="plan as apply --force: local changes to targets do not stop it")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
-    p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes, 0 when none")
+    p.add_argument(
+        "--detailed-exitcode", action="store_true", help="exit 0 for no changes, 2 for changes, 1 for any error"
+    )
 
     p = command("validate", "Check manifests (schema and rules) without reading pixels.")
     p.add_argument("manifests", nargs="+", metavar="manifest")
@@ -94,7 +98,7 @@ DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
         use_cache=not a.no_cache,
     ),
     "plan": lambda a: _command("plan").plan(
-        a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode
+        a.manifest, repo=a.repo, branch=a.branch, force=a.force, json_output=a.json, detailed_exitcode=a.detailed_exitcode
     ),
     "validate": lambda a: _command("validate").validate(a.manifests, json_output=a.json),
     "extract": lambda a: _command("extract").extract(a.image),
@@ -106,7 +110,13 @@ DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
-    args = make_parser().parse_args(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exit_:
+        # With --detailed-exitcode, 2 means "changes"; a usage error must not look like that.
+        if exit_.code == EXIT_USAGE and "--detailed-exitcode" in (sys.argv[1:] if argv is None else argv):
+            return EXIT_FAILED
+        raise
     wants_json = bool(getattr(args, "json", False))
     try:
         return DISPATCH[args.command](args)
@@ -114,30 +124,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _user_error([error], error.exit_code, wants_json)
     except BrokenPipeError:
         raise  # console_main treats a closed pipe as a normal end
-    except KeyboardInterrupt:
-        return _user_error([], EXIT_INTERRUPTED, wants_json)
+    except KeyboardInterrupt as interrupt:  # the runner says what landed if the commit did
+        return _interrupted(interrupt, wants_json)
     except BaseExceptionGroup as group:
         user_errors, rest = group.split(BatchprocError)
         if rest is None and user_errors is not None:
             return _user_error(_flatten(user_errors), EXIT_FAILED, wants_json)
-        if rest is not None and rest.subgroup(KeyboardInterrupt) is not None:
-            return _user_error([], EXIT_INTERRUPTED, wants_json)
+        interrupts = rest.subgroup(KeyboardInterrupt) if rest is not None else None
+        if interrupts is not None:
+            return _interrupted(interrupts.exceptions[0], wants_json)
         return _bug()
     except Exception:
         return _bug()
 
 
+def _interrupted(interrupt: BaseException, wants_json: bool) -> int:
+    detail = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], str) else "nothing was written"
+    return _report_failure([f"interrupted: {detail}"], EXIT_INTERRUPTED, wants_json)
+
+
 def _user_error(errors: list[BatchprocError], code: int, wants_json: bool) -> int:
+    return _report_failure([f"error: {line}" for error in errors for line in error.lines()], code, wants_json)
+
+
+def _report_failure(lines: list[str], code: int, wants_json: bool) -> int:
     """One line per problem on stderr; with ``--json`` the same lines as JSON on stdout."""
-    lines = [line for error in errors for line in error.lines()]
-    if code == EXIT_INTERRUPTED:
-        lines = ["interrupted: nothing was written"]
-        print(lines[0], file=sys.stderr)
-    else:
-        for line in lines:
-            print(f"error: {line}", file=sys.stderr)
+    for line in lines:
+        print(line, file=sys.stderr)
     if wants_json:
-        print(json.dumps({"ok": False, "exit_code": code, "errors": lines}, indent=2))
+        print(json.dumps({"ok": False, "exit_code": code, "errors": [line.removeprefix("error: ") for line in lines]}, indent=2))
     return code
 
 

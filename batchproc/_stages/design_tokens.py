@@ -25,6 +25,8 @@ def batchproc_render_files(
     asset: Asset, idf: IDF, manifest: Manifest, package_dir: str, public_path: str, run: RunContext
 ) -> Sequence[OutputFile]:
     tokens = design_tokens(asset, idf, manifest, public_path)
+    # The fingerprint of everything that made these files: `plan` compares it with HEAD's.
+    tokens[asset.slug]["$extensions"][EXTENSION_KEY]["inputs"] = run.inputs.get(asset.asset_id)
     data = json.dumps(tokens, indent=2, ensure_ascii=False) + "\n"
     return [OutputFile(path=f"{package_dir}/tokens.json", data=data.encode("utf-8"), asset_id=asset.asset_id, kind="tokens")]
 
