@@ -12,13 +12,22 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _DEMOTE = re.compile(r"-(validated|final|export)$")
 
 
+_SPELL_OUT = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i"}
+)
+"""Latin letters NFKD leaves whole, which ASCII folding would otherwise drop."""
+
+
 def slugify(text: str) -> str:
     """ASCII kebab-case: ``"Théâtre Masks_v2"`` becomes ``theatre-masks-v2``.
 
-    Accents are folded (NFKD, then ASCII); anything else that is not a letter or digit is a
+    Accents are folded (NFKD, then ASCII) and letters that do not decompose are spelt out
+    (``Straße`` becomes ``strasse``); anything else that is not a letter or digit is a
     separator. May return an empty string, which callers must treat as an error.
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    spelt = text.translate(_SPELL_OUT)
+    folded = unicodedata.normalize("NFKD", spelt).encode("ascii", "ignore").decode("ascii")
     return _NOT_SLUG.sub("-", folded.lower()).strip("-")
 
 

@@ -39,7 +39,8 @@ class BatchReport:
     wall_seconds: float
     commit_seconds: float
     assets: tuple[AssetReport, ...]
-    extra: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, str] = field(default_factory=dict)
+    """Each file's status against the target before the commit: ``add``, ``change`` or ``same``."""
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -65,16 +66,23 @@ class BatchReport:
         """The report as plain lines, as a terminal or CI log shows it."""
         count = len(self.assets)
         noun = "asset" if count == 1 else "assets"
-        lines = [
-            f"Processed: {count} {noun} in {self.wall_seconds:.2f} s "
-            f"(serial sum {self.serial_seconds:.2f} s, {self.speedup:.1f}x)"
-        ]
+        processed = f"Processed: {count} {noun} in {self.wall_seconds:.2f} s"
+        if count > 1:  # a speed-up only means something when assets ran side by side
+            processed += f" (serial sum {self.serial_seconds:.2f} s, {self.speedup:.1f}x)"
+        lines = [processed]
         for asset in self.assets:
             stages = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in asset.timings.items())
             lines.append(f"  {asset.asset_id}  {asset.public_path}  ({stages})")
         files, folders = len(self.files), len(self.directories)
-        if self.status == "committed":
+        counts = {status: list(self.changes.values()).count(status) for status in ("add", "change", "same")}
+        if self.status == "committed" and (counts["change"] or counts["same"]):
+            lines.append(
+                f"Wrote: {files} files across {folders} directories "
+                f"({counts['add']} added, {counts['change']} changed, {counts['same']} unchanged)"
+            )
+        elif self.status == "committed":
             lines.append(f"Created: {files} files across {folders} directories")
+        if self.status == "committed":
             lines.append(f"Committed: 1 consolidated commit {self.commit}")
             lines.append(f"  {self.message.splitlines()[0]}")
         elif self.status == "no changes":

@@ -121,6 +121,7 @@ async def _run_batch(
         wall_seconds=finished - started,
         commit_seconds=finished - commit_started,
         assets=tuple(_asset_report(results[asset.asset_id]) for asset in manifest.assets),
+        changes=dict(run.changes),
     )
     manager.hook.batchproc_report(report=report)
     return report

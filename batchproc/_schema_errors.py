@@ -71,7 +71,25 @@ def validate(document: Document, schema: dict[str, Any], *, file: str) -> list[I
     unique: dict[str, InputError] = {}
     for problem in problems:
         unique.setdefault(problem.render(), problem)
-    return list(unique.values())
+    return _without_echoes(list(unique.values()))
+
+
+def _without_echoes(problems: list[InputError]) -> list[InputError]:
+    """Drop "missing required key 'score'" where "unknown key 'scor'; did you mean 'score'?"
+    already names the fix: one mistake, one line."""
+    suggested = {
+        (problem.where, problem.message.rsplit("did you mean ", 1)[1].rstrip("?"))
+        for problem in problems
+        if problem.message.startswith("unknown key ") and "did you mean " in problem.message
+    }
+    return [
+        problem
+        for problem in problems
+        if not (
+            problem.message.startswith("missing required key ")
+            and (problem.where, problem.message.removeprefix("missing required key ")) in suggested
+        )
+    ]
 
 
 def _leaves(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
@@ -187,5 +205,6 @@ def _pattern_hint(pattern: str) -> str:
         "^[^<>\\s]+@[^<>\\s]+$": "an e-mail address such as name@example.com",
         "^(\\*|[a-z0-9][a-z0-9-]*)$": "name a category in lower-case letters, digits and '-', or '*' for all others",
         "^https?://\\S+$": "an http:// or https:// URL such as http://localhost:11434/v1",
+        "^[^\\r\\n]*$": "write it on one line (no line breaks)",
     }
     return hints.get(pattern, f"it must match {pattern}")

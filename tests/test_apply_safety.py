@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -284,3 +285,53 @@ def test_two_applies_at_once_never_interleave(repo: Path, example_batch: Path) -
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == EXPECTED_FILES
     git(repo, "fsck", "--strict")
     assert git(repo, "status", "--porcelain").splitlines() == ["?? manifests/"]
+
+
+# --- reported by users ---------------------------------------------------------------------------
+
+
+def test_a_repository_that_cannot_take_a_commit_is_refused_before_any_extraction(
+    tmp_path: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lonely = tmp_path / "no-repo"
+    lonely.mkdir()
+    assert main(["apply", str(example_batch), "--repo", str(lonely)]) == 2
+    captured = capsys.readouterr()
+    # No progress lines: nothing was extracted before the refusal.
+    assert captured.err == f"error: {lonely} is not inside a git repository; run `git init` or pass --repo\n"
+
+
+def test_the_report_counts_added_changed_and_unchanged_files(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["apply", str(example_batch), "--quiet"]) == 0
+    assert "Created: 12 files across 5 directories" in capsys.readouterr().out
+    example_batch.write_text(example_batch.read_text().replace("score: 91", "score: 96"))
+    assert main(["apply", str(example_batch), "--quiet"]) == 0
+    assert "Wrote: 12 files across 5 directories (0 added, 2 changed, 10 unchanged)" in capsys.readouterr().out.splitlines()
+
+
+def test_a_single_asset_report_has_no_speed_up(repo: Path, write_png, capsys: pytest.CaptureFixture[str]) -> None:
+    write_png("frontend/one/a.png")
+    manifest = repo / "one" / "batch.yaml"
+    manifest.write_text("batch_id: b\nassets:\n  - {asset_id: A-1, path: a.png, score: 95}\n")
+    assert main(["apply", str(manifest), "--quiet"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("Processed: 1 asset in ") and first.endswith(" s")
+
+
+def test_json_errors_are_on_stdout_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["apply", str(tmp_path / "nope.yaml"), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {tmp_path / 'nope.yaml'}: no such file\n"
+    assert json.loads(captured.out) == {"ok": False, "exit_code": 2, "errors": [f"{tmp_path / 'nope.yaml'}: no such file"]}
+
+
+def test_several_manifests_are_all_checked_before_the_first_commit(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = example_batch.parent / "broken.yaml"
+    broken.write_text("batch_id: g3\nassets:\n  - {asset_id: G-3, path: nope.png, score: 95}\n")
+    assert main(["apply", str(example_batch), str(broken), "--quiet"]) == 2
+    assert capsys.readouterr().err == f"error: {broken}:3: assets[0].path: nope.png: no such file\n"
+    assert git(repo, "rev-list", "--all") == ""

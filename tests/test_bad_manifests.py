@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from batchproc._manifest import load_manifest
-from batchproc.errors import InputError
+from batchproc.errors import InputError, ManifestError
 
 ASSET = "  - {asset_id: A-1, path: a.png, score: 95}\n"
 
@@ -394,3 +394,40 @@ def test_sources_whose_chunks_are_broken_fail_validation(folder: Path) -> None:
         ":3: assets[0].path: cut.png: image data is truncated (chunk IDAT runs past the end); re-export the file",
         ":4: assets[1].path: crc.png: chunk IDAT fails its CRC check (the file is corrupt); re-export it",
     ]
+
+
+def test_a_line_break_in_a_title_or_name_is_refused(tmp_path: Path, write_png) -> None:
+    write_png("a.png")
+    path = tmp_path / "nl.yaml"
+    path.write_text('batch_id: b\ntitle: "line1\\nline2"\nassets:\n  - {asset_id: A-1, path: a.png, score: 95, name: "a\\nb"}\n')
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(path)
+    assert caught.value.lines() == [
+        f"{path}:2: title: 'line1\\nline2' is not allowed here; write it on one line (no line breaks)",
+        f"{path}:4: assets[0].name: 'a\\nb' is not allowed here; write it on one line (no line breaks)",
+    ]
+
+
+def test_a_misspelt_required_key_is_one_line(tmp_path: Path, write_png) -> None:
+    write_png("a.png")
+    path = tmp_path / "typo.yaml"
+    path.write_text("batch_id: b\nassets:\n  - asset_id: A-1\n    path: a.png\n    scor: 95\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(path)
+    assert caught.value.lines() == [f"{path}:5: assets[0]: unknown key 'scor'; did you mean 'score'?"]
+
+
+def test_slugs_spell_out_letters_that_do_not_decompose() -> None:
+    from batchproc._naming import slugify
+
+    assert slugify("Straße Øresund Łódź Æther") == "strasse-oresund-lodz-aether"
+
+
+def test_repo_option_naming_a_file(tmp_path: Path, write_png, capsys) -> None:
+    from batchproc._cli import main
+
+    write_png("a.png")
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "m.yaml").write_text("batch_id: b\nassets:\n  - {asset_id: A-1, path: a.png, score: 95}\n")
+    assert main(["plan", str(tmp_path / "m.yaml"), "--repo", str(tmp_path / "file")]) == 2
+    assert f"--repo {tmp_path / 'file'}: is a file, not a folder; pass the target repository's folder" in capsys.readouterr().err

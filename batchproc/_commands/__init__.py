@@ -14,5 +14,6 @@ def target_root(repo: str | None, manifest_folder: Path) -> Path:
     if repo is None:
         return manifest_folder
     if not is_folder(Path(repo)):
-        raise InputError("no such folder; pass the target repository's folder", where=f"--repo {repo}")
+        what = "is a file, not a folder" if Path(repo).is_file() else "no such folder"
+        raise InputError(f"{what}; pass the target repository's folder", where=f"--repo {repo}")
     return Path(repo).resolve()

@@ -76,6 +76,11 @@ def apply_one(
         branch=branch,
         use_cache=use_cache,
     )
+    from batchproc._gitrepo import TargetRepository
+
+    # Refuse a repository that cannot take a commit (none, bare, mid-merge, detached HEAD)
+    # before spending time, or a remote model's quota, on extraction.
+    TargetRepository.discover(run.repo_root, branch=branch)
     with progress_display(quiet=quiet) as progress:
         return run_batch(manifest, make_plugin_manager(), run, progress)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping
 
 from batchproc._context import RunContext
+from batchproc._ownership import check_ownership
 from batchproc.hookspecs import hookimpl
 from batchproc.models import Manifest
 
@@ -22,5 +23,8 @@ def commit_batch(files: Mapping[str, bytes], message: str, manifest: Manifest, r
 
     repository = TargetRepository.discover(run.repo_root, branch=run.branch)
     with repository.locked():
+        if not run.force:
+            check_ownership(files, repository.head_paths(manifest.layout.packages), repository.head_blob)
         repository.check_worktree(files, force=run.force)
+        run.changes.update((change.path, change.status) for change in repository.classify(files))
         return repository.commit(files, message, manifest.commit.author)

@@ -1,0 +1,65 @@
+"""A batch never silently replaces a public file that another asset shipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import git
+
+from batchproc._cli import main
+from batchproc._ownership import check_ownership, shipped_by
+from batchproc.errors import InputError
+
+TOKENS = b'{"brick": {"$extensions": {"dev.batchproc": {"asset_id": "C-1", "public_path": "p/brick-64.png"}}}}'
+
+
+def test_shipped_by_reads_provenance_and_ignores_broken_files() -> None:
+    assert shipped_by({"a/tokens.json": TOKENS, "b/tokens.json": b"{not json", "c/tokens.json": None}) == {
+        "p/brick-64.png": "C-1"
+    }
+
+
+def test_check_ownership_refuses_another_assets_file() -> None:
+    ours = b'{"wood": {"$extensions": {"dev.batchproc": {"asset_id": "D-7", "public_path": "p/brick-64.png"}}}}'
+    head = {"assets/C-1-brick/tokens.json": TOKENS, "p/brick-64.png": b"old"}
+    with pytest.raises(InputError) as caught:
+        check_ownership({"assets/D-7-wood/tokens.json": ours, "p/brick-64.png": b"new"}, head, head.get)
+    assert str(caught.value) == (
+        "D-7: p/brick-64.png was shipped by C-1; give D-7 another name (or category), or pass --force to replace it"
+    )
+    # The same asset shipping a new version of its own file is no clash.
+    check_ownership({"assets/C-1-brick/tokens.json": TOKENS, "p/brick-64.png": b"new"}, head, head.get)
+
+
+def write_batch(folder: Path, name: str, asset_id: str, colour: str, write_png) -> Path:
+    write_png(f"{folder.name}/{asset_id}.png", size=(64, 64), colour=colour)
+    manifest = folder / f"{name}.yaml"
+    manifest.write_text(f"batch_id: {name}\nassets:\n  - {{asset_id: {asset_id}, path: {asset_id}.png, score: 95, name: Brick}}\n")
+    return manifest
+
+
+def test_a_second_batch_cannot_take_over_a_public_file(
+    repo: Path, tmp_path: Path, write_png, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write_batch(tmp_path / "one", "c1", "C-1", "#646464", write_png)
+    second = write_batch(tmp_path / "two", "d1", "D-7", "#3a2412", write_png)
+    assert main(["apply", str(first), "--repo", str(repo), "--quiet"]) == 0
+    shipped = git(repo, "rev-parse", "HEAD").strip()
+    capsys.readouterr()
+
+    assert main(["apply", str(second), "--repo", str(repo), "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        "error: D-7: frontend/public/assets/specimens/brick-64.png was shipped by C-1; "
+        "give D-7 another name (or category), or pass --force to replace it\n"
+    )
+    assert git(repo, "rev-parse", "HEAD").strip() == shipped
+    assert git(repo, "status", "--porcelain") == ""
+
+    assert main(["apply", str(second), "--repo", str(repo), "--quiet", "--force"]) == 0
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
+        "assets/D-7-brick/context.md",
+        "assets/D-7-brick/tokens.json",
+        "assets/D-7-brick/usage.md",
+        "frontend/public/assets/specimens/brick-64.png",
+    ]
