@@ -66,6 +66,8 @@ def _decode(data: bytes, file: str) -> Image.Image:
     except (OSError, ValueError, SyntaxError, EOFError, zlib.error, struct.error) as exc:
         if any(word in str(exc) for word in _TRUNCATED):
             message = "image data is truncated; re-export the file"
+        elif "MAX_TEXT_CHUNK" in str(exc):  # Pillow's guard against zTXt/iTXt bombs
+            message = "a text chunk expands to more than 1 MB (a decompression bomb?); re-export without metadata"
         else:
             message = f"cannot decode the image ({exc}); re-export the file"
         raise ExtractionError(message, file=file) from exc

@@ -140,10 +140,7 @@ async def process_assets(
             results[asset.asset_id] = await process_asset(asset, manifest, manager, run, progress)
             progress.finished(asset.asset_id, True)
         except BatchprocError as error:
-            if error.where is None:
-                error.where = asset.asset_id
-                error.args = (error.render(),)
-            failures.append(error)
+            failures.append(_located(error, asset, manifest))
             progress.finished(asset.asset_id, False)
             cancel.cancel()
 
@@ -183,6 +180,19 @@ async def process_asset(
     files = [output for answer in await resolve_all(answers) for output in answer or ()]
     timings["render"] = time.perf_counter() - clock
     return AssetResult(asset, idf, package_dir, public_path, files, timings)
+
+
+def _located(error: BatchprocError, asset: Asset, manifest: Manifest) -> BatchprocError:
+    """Point an asset's error at its manifest line (``batch.yaml:14: ASSET-4: images/x.png: …``),
+    unless it already names a file of its own, such as a template."""
+    if error.file in (None, str(asset.path)):
+        if error.file is not None:
+            error.message = f"{asset.source}: {error.message}"
+        error.file, error.line = manifest.display_path, asset.line
+    if error.where is None:
+        error.where = asset.asset_id
+    error.args = (error.render(),)
+    return error
 
 
 def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dict[str, bytes]:

@@ -89,10 +89,10 @@ def test_two_failing_assets_give_one_line_each(
         image.write_bytes(damage_idat(image.read_bytes(), fix_crc=True))  # passes validation, fails to decode
     assert main(["apply", str(example_batch), "--quiet"]) == 1
     err = capsys.readouterr().err.splitlines()
-    images = example_batch.parent / "images"
     expected = {
-        f"error: {images / name}: {asset}: cannot decode the image (broken data stream when reading image file); re-export the file"
-        for name, asset in (("asset-4-masks-specimen.png", "ASSET-4"), ("asset-6-spotlight-specimen.png", "ASSET-6"))
+        f"error: {example_batch}:{line}: {asset}: images/{name}: cannot decode the image "
+        "(broken data stream when reading image file); re-export the file"
+        for name, asset, line in (("asset-4-masks-specimen.png", "ASSET-4", 22), ("asset-6-spotlight-specimen.png", "ASSET-6", 32))
     }
     # The first failure cancels the other assets: usually both were already extracting and both
     # report, but on a busy machine the second may be cancelled first. Either way one line per

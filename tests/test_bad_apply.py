@@ -68,7 +68,8 @@ def test_an_image_that_does_not_decode_fails_the_batch_and_writes_nothing(projec
     assert (code, lines) == (
         1,
         [
-            f"error: {night}: A-2: cannot decode the image (broken data stream when reading image file); re-export the file",
+            "error: batch.yaml:4: A-2: night.png: cannot decode the image "
+            "(broken data stream when reading image file); re-export the file",
             "error: 1 asset failed; nothing was written and no commit was made",
         ],
     )

@@ -55,7 +55,18 @@ def failed(manifest: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     assert (code, out) == (1, "")
     assert git(repo, "rev-list", "--all") == revisions
     assert git(repo, "status", "--porcelain") == "?? batch.yaml\n?? images/\n"
-    return err.splitlines()
+    return [_at_asset_line(line, manifest) for line in err.splitlines()]
+
+
+def _at_asset_line(line: str, manifest: Path) -> str:
+    """Check that an asset's error names its manifest line (ASSET-n is on line 5 + n), then
+    drop that location so the tests below compare the cause itself."""
+    prefix = f"error: {manifest}:"
+    if not line.startswith(prefix):
+        return line
+    number, rest = line.removeprefix(prefix).split(": ", 1)
+    assert int(number) == 5 + int(rest.split(":", 1)[0].removeprefix("ASSET-")), line
+    return "error: " + rest
 
 
 def test_five_assets_go_out_at_once_and_land_as_one_commit(batch, chat_server: ChatServer, repo: Path, capsys) -> None:

@@ -13,7 +13,7 @@ from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
 from batchproc._plugins import make_plugin_manager
 from batchproc._report import BatchReport
-from batchproc._runner import run_batch
+from batchproc._runner import check_manifest, run_batch
 from batchproc.errors import InputError
 
 DEFAULT_MANIFESTS = ("manifests/*.yaml", "manifests/*.yml", "manifests/*.json")
@@ -78,11 +78,13 @@ def apply_one(
     )
     from batchproc._gitrepo import TargetRepository
 
-    # Refuse a repository that cannot take a commit (none, bare, mid-merge, detached HEAD)
-    # before spending time, or a remote model's quota, on extraction.
+    manager = make_plugin_manager()
+    # The manifest's own problems first, then a repository that cannot take a commit (none,
+    # bare, mid-merge, detached HEAD): both before spending time, or a remote model's quota.
+    check_manifest(manifest, manager)
     TargetRepository.discover(run.repo_root, branch=branch)
     with progress_display(quiet=quiet) as progress:
-        return run_batch(manifest, make_plugin_manager(), run, progress)
+        return run_batch(manifest, manager, run, progress)
 
 
 def changed_manifests(candidates: Sequence[str], ref: str, *, repo: str | None, branch: str | None) -> list[str]:
