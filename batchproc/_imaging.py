@@ -9,7 +9,6 @@ greyscale PNG gives the same answer as its 8-bit RGB twin.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import io
 import math
 import statistics
@@ -26,11 +25,11 @@ from batchproc._color import (
     Lab,
     contrast_ratio,
     delta_e76,
-    delta_e2000,
     relative_luminance,
     rgb_to_hex,
     rgb_to_lab,
 )
+from batchproc._palette import cluster, merge_close, representative
 from batchproc._png import MAX_PIXELS, PngHeader, check_chunks, read_png_header
 from batchproc.errors import ExtractionError, InputError
 
@@ -38,13 +37,12 @@ SAMPLE_PIXELS = 250_000
 """Colours are measured on a nearest-neighbour sample this big: real pixels, bounded time."""
 
 QUANTISE_PIXELS = 20_000
-"""Median cut with k-means refinement finds palette centres on a smaller sample still: on the
-design corpus it is as faithful as on 250k pixels (mean ΔE76 to the palette within 0.1) and
-up to 20 times faster on photographic images."""
+"""Palette colours are chosen on a smaller sample still (see benchmarks/palette.py)."""
+
+CANDIDATES = 64
+"""Octree colours handed to the CIELAB k-means: enough to split any 8-colour palette well."""
 
 PALETTE_SIZE = 8
-MERGE_DELTA_E = 2.5
-"""Palette colours closer than this (ΔE2000) are one colour to the eye and are merged."""
 
 DARK_LUMINANCE = 0.18
 """Below this WCAG luminance a background is dark: at 0.179 white and black text have equal
@@ -133,15 +131,7 @@ def measure(path: Path) -> dict[str, Any]:
     :class:`ExtractionError` for one whose image data cannot be decoded.
     """
     file = str(path)
-    try:
-        data = path.read_bytes()  # read once: hash, header and decoder share these bytes
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror}); check the path", file=file) from exc
-    header = read_png_header(data, file=file)
-    check_chunks(data, file=file)
-    image = _decode(data, file)
-    key = _transparency_key(image, header)
-
+    data, header, image, key = _open(path)
     colours = _Colours(_to_rgba(_sample(image), key))
     background = colours.background()
     return {
@@ -163,6 +153,36 @@ def measure(path: Path) -> dict[str, Any]:
         "tileability": _tileability(image, key),
         "contrast": colours.contrast(),
     }
+
+
+def _open(path: Path) -> tuple[bytes, PngHeader, Image.Image, Any]:
+    """Read, check and decode one PNG: its bytes, header, decoded image and tRNS key."""
+    file = str(path)
+    try:
+        data = path.read_bytes()  # read once: hash, header and decoder share these bytes
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror}); check the path", file=file) from exc
+    header = read_png_header(data, file=file)
+    check_chunks(data, file=file)
+    image = _decode(data, file)
+    return data, header, image, _transparency_key(image, header)
+
+
+def extract_palette(path: Path) -> list[Colour]:
+    """The palette colours ``measure`` reports, without the rest: for benchmarks against peers."""
+    _, _, image, key = _open(path)
+    rgba = _to_rgba(_sample(image), key)
+    alpha = rgba.getchannel("A")
+    threshold = _alpha_threshold(alpha)
+    if threshold is None:
+        return []
+    return _choose_colours(rgba.convert("RGB"), alpha.point(lambda a: 255 if a >= threshold else 0))[0]
+
+
+def normalised_pixels(path: Path) -> Image.Image:
+    """The full-resolution 8-bit sRGB RGBA picture every measurement starts from."""
+    _, _, image, key = _open(path)
+    return _to_rgba(image, key)
 
 
 def _round(value: float) -> float:
@@ -189,17 +209,49 @@ def _colours_under(rgb: Image.Image, mask: Image.Image, limit: int) -> list[tupl
     return colours if len(colours) <= limit else None
 
 
-def _representative(colours: list[tuple[int, Colour]], mean: list[float]) -> Colour:
-    """A cluster's colour: its most frequent exact colour if common (a painted fill), else the
-    usual colour nearest its mean (a texture); always a colour that is in the image."""
-    frequent = heapq.nlargest(256, colours)
-    top_count, top = frequent[0]
-    if top_count * 4 >= sum(count for count, _ in colours):
-        return top
-    return min(
-        (colour for _, colour in frequent),
-        key=lambda c: ((c[0] - mean[0]) ** 2 + (c[1] - mean[1]) ** 2 + (c[2] - mean[2]) ** 2, c),
-    )
+def _alpha_threshold(alpha: Image.Image) -> int | None:
+    """The alpha from which a pixel counts for colour; None when nothing is visible.
+
+    Mostly transparent pixels are ignored for colour; a faint-only image uses what it has.
+    """
+    histogram = alpha.histogram()
+    return 128 if sum(histogram[128:]) else 1 if sum(histogram[1:]) else None
+
+
+def _choose_colours(rgb: Image.Image, mask: Image.Image) -> tuple[list[Colour], bool]:
+    """The palette's colours (real image colours, commonest first) and whether they are exact.
+
+    Up to PALETTE_SIZE exact colours are the palette as they are. Otherwise Pillow's octree
+    cuts a small sample into candidate colours, k-means in CIELAB (``_palette.cluster``) groups
+    the candidates, and each group is represented by one of its real colours. Uncounted pixels
+    are painted with the commonest counted colour first, so transparent black never becomes a
+    candidate; they are left out of every count.
+    """
+    few = _colours_under(rgb, mask, PALETTE_SIZE)
+    if few is not None:
+        return [colour for _, colour in sorted(few, reverse=True)], True
+    rgb, mask = _sample(rgb, QUANTISE_PIXELS), _sample(mask, QUANTISE_PIXELS)
+    hidden = ImageChops.invert(mask)
+    colours = _colours_under(rgb, mask, rgb.width * rgb.height) or [(0, (0, 0, 0))]
+    rgb.paste(max(colours)[1], mask=hidden)
+    quantised = rgb.quantize(CANDIDATES, Image.Quantize.FASTOCTREE)
+    indices = Image.frombytes("L", rgb.size, quantised.tobytes())
+    counts = indices.histogram(mask=mask)
+    flat = quantised.getpalette() or []
+    used = [index for index in range(256) if counts[index]]
+    groups = cluster([(counts[i], tuple(flat[3 * i : 3 * i + 3])) for i in used], PALETTE_SIZE)  # type: ignore[misc]
+    lut = [255] * 256
+    for index, group in zip(used, groups):
+        lut[index] = group
+    labels = indices.point(lut)
+    labels.paste(255, mask=hidden)
+    found = []
+    for group, count in enumerate(labels.histogram()[: max(groups) + 1]):
+        member = labels.point(lambda label, group=group: 255 if label == group else 0)
+        members = _colours_under(rgb, member, count) or []
+        if members:
+            found.append((count, representative(members, ImageStat.Stat(rgb, member).mean)))
+    return merge_close([colour for _, colour in sorted(found, reverse=True)]), False
 
 
 class _Colours:
@@ -210,8 +262,7 @@ class _Colours:
         self.total = rgba.width * rgba.height
         alpha = rgba.getchannel("A")
         histogram = alpha.histogram()
-        # Mostly transparent pixels are ignored for colour; a faint-only image uses what it has.
-        threshold = 128 if sum(histogram[128:]) else 1
+        threshold = _alpha_threshold(alpha) or 1
         self.counted = sum(histogram[threshold:])
         self.transparent_share = 1 - self.counted / self.total
         self.mask = alpha.point(lambda a: 255 if a >= threshold else 0)
@@ -225,35 +276,10 @@ class _Colours:
             self._find_background()
 
     def _cluster(self) -> None:
-        few = _colours_under(self.rgb, self.mask, PALETTE_SIZE)
-        if few is not None:
-            centres = [colour for _, colour in sorted(few, reverse=True)]
-            self.labels = self._label_exact(centres)
-        else:
-            centres = _merge_close(self._quantise())
-            self.labels = self._label_nearest(centres)
+        centres, exact = _choose_colours(self.rgb, self.mask)
+        self.labels = self._label_exact(centres) if exact else self._label_nearest(centres)
         self.counts = self.labels.histogram()[: len(centres)]
-        for index, count in enumerate(self.counts):
-            if not count:
-                self.representatives.append(None)
-                continue
-            member = self.labels.point(lambda label, index=index: 255 if label == index else 0)
-            colours = _colours_under(self.rgb, member, count) or []
-            self.representatives.append(_representative(colours, ImageStat.Stat(self.rgb, member).mean))
-
-    def _quantise(self) -> list[Colour]:
-        """Candidate centres from Pillow's median cut refined by k-means, on a small sample.
-
-        Uncounted pixels are painted with the commonest counted colour first, so transparent
-        black never becomes a palette colour.
-        """
-        rgb, mask = _sample(self.rgb, QUANTISE_PIXELS), _sample(self.mask, QUANTISE_PIXELS)
-        filler = max(_colours_under(rgb, mask, rgb.width * rgb.height) or [(0, (0, 0, 0))])[1]
-        rgb.paste(filler, mask=ImageChops.invert(mask))
-        quantised = rgb.quantize(PALETTE_SIZE, Image.Quantize.MEDIANCUT, kmeans=8)
-        palette = quantised.getpalette() or []
-        used = sorted(quantised.getcolors(PALETTE_SIZE) or [], reverse=True)
-        return [tuple(palette[3 * index : 3 * index + 3]) for _, index in used]  # type: ignore[misc]
+        self.representatives = [colour if count else None for colour, count in zip(centres, self.counts)]
 
     def _label_exact(self, colours: list[tuple[int, int, int]]) -> Image.Image:
         """Label each counted pixel with the index of its exact colour (255 when not counted).
@@ -356,16 +382,6 @@ class _Colours:
             "central": grid[1][1],
             "lower_right": grid[2][2],
         }
-
-
-def _merge_close(centres: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Drop centres within MERGE_DELTA_E of a more common one (centres come commonest first)."""
-    kept: list[tuple[tuple[int, int, int], Lab]] = []
-    for centre in centres:
-        lab = rgb_to_lab(centre)
-        if all(delta_e2000(lab, other) >= MERGE_DELTA_E for _, other in kept):
-            kept.append((centre, lab))
-    return [centre for centre, _ in kept]
 
 
 # --- tileability ---------------------------------------------------------------------------
