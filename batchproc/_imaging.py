@@ -39,6 +39,9 @@ SAMPLE_PIXELS = 250_000
 QUANTISE_PIXELS = 20_000
 """Palette colours are chosen on a smaller sample still (see benchmarks/palette.py)."""
 
+REPRESENTATIVE_PIXELS = 4_096
+"""Each palette colour is a real colour of a sample this small: cheap to search in Python."""
+
 CANDIDATES = 64
 """Octree colours handed to the CIELAB k-means: enough to split any 8-colour palette well."""
 
@@ -102,6 +105,8 @@ def _to_rgba(part: Image.Image, key: Any) -> Image.Image:
             high = halves.getchannel("A").point(lambda v: 255 if v == key >> 8 else 0)
             alpha = ImageChops.invert(ImageChops.multiply(low, high))
         return Image.merge("RGBA", (grey, grey, grey, alpha))
+    if part.mode == "RGBA":
+        return part  # already what every measurement reads (and never writes)
     if part.mode == "1":
         part = part.convert("L")
     part.info.pop("transparency", None)
@@ -111,10 +116,10 @@ def _to_rgba(part: Image.Image, key: Any) -> Image.Image:
 
 
 def _sample(image: Image.Image, pixels: int = SAMPLE_PIXELS) -> Image.Image:
-    """The image itself, or a nearest-neighbour sample (only real colours) of about ``pixels``."""
+    """The image itself (not a copy), or a nearest-neighbour sample (real colours) of ``pixels``."""
     width, height = image.size
     if width * height <= pixels:
-        return image.copy()
+        return image
     factor = math.sqrt(width * height / pixels)
     size = (max(1, round(width / factor)), max(1, round(height / factor)))
     return image.resize(size, Image.Resampling.NEAREST)
@@ -172,11 +177,8 @@ def extract_palette(path: Path) -> list[Colour]:
     """The palette colours ``measure`` reports, without the rest: for benchmarks against peers."""
     _, _, image, key = _open(path)
     rgba = _to_rgba(_sample(image), key)
-    alpha = rgba.getchannel("A")
-    threshold = _alpha_threshold(alpha)
-    if threshold is None:
-        return []
-    return _choose_colours(rgba.convert("RGB"), alpha.point(lambda a: 255 if a >= threshold else 0))[0]
+    threshold = _alpha_threshold(rgba.getchannel("A"))
+    return [] if threshold is None else _choose_colours(rgba, threshold)[0]
 
 
 def normalised_pixels(path: Path) -> Image.Image:
@@ -200,6 +202,9 @@ Colour = tuple[int, int, int]
 
 def _colours_under(rgb: Image.Image, mask: Image.Image, limit: int) -> list[tuple[int, Colour]] | None:
     """The exact colours (count, rgb) of the pixels under ``mask``; None if more than ``limit``."""
+    if mask.getextrema() == (255, 255):  # the common case, an opaque image: no compositing
+        every = rgb.getcolors(limit)
+        return None if every is None else list(every)
     # Pixels outside the mask all become (0, 0, 0, 0): one entry, told apart by its alpha.
     picked = Image.composite(rgb, Image.new("RGB", rgb.size), mask)
     found = Image.merge("RGBA", (*picked.split(), mask)).getcolors(limit + 1)
@@ -218,40 +223,80 @@ def _alpha_threshold(alpha: Image.Image) -> int | None:
     return 128 if sum(histogram[128:]) else 1 if sum(histogram[1:]) else None
 
 
-def _choose_colours(rgb: Image.Image, mask: Image.Image) -> tuple[list[Colour], bool]:
+def _selector(value: int) -> list[int]:
+    """A point() table: 255 where a label image holds ``value``, 0 elsewhere."""
+    table = [0] * 256
+    table[value] = 255
+    return table
+
+
+def _exact_colours(rgba: Image.Image, threshold: int) -> list[Colour] | None:
+    """The counted pixels' exact colours, commonest first, if there are at most PALETTE_SIZE.
+
+    None also when the pixels hold more than a few hundred RGBA values, counted or not: the
+    clustering then finds the same colours, only more slowly.
+    """
+    found = rgba.getcolors(_EXACT_LIMIT)
+    if found is None:
+        return None
+    counts: dict[Colour, int] = {}
+    for count, (red, green, blue, alpha) in found:
+        if alpha >= threshold:
+            counts[(red, green, blue)] = counts.get((red, green, blue), 0) + count
+    if len(counts) > PALETTE_SIZE:
+        return None
+    return [colour for colour, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+_EXACT_LIMIT = 256
+
+
+def _choose_colours(rgba: Image.Image, threshold: int) -> tuple[list[Colour], bool]:
     """The palette's colours (real image colours, commonest first) and whether they are exact.
 
     Up to PALETTE_SIZE exact colours are the palette as they are. Otherwise Pillow's octree
-    cuts a small sample into candidate colours, k-means in CIELAB (``_palette.cluster``) groups
-    the candidates, and each group is represented by one of its real colours. Uncounted pixels
-    are painted with the commonest counted colour first, so transparent black never becomes a
-    candidate; they are left out of every count.
+    cuts a small sample into candidate colours (each the mean of its pixels), k-means in
+    CIELAB (``_palette.cluster``) groups the candidates, and each group is represented by the
+    real colour of a still smaller sample nearest the group's mean. Uncounted pixels carry
+    alpha 0 into the octree, so they fall into candidates of their own and are never counted.
     """
-    few = _colours_under(rgb, mask, PALETTE_SIZE)
+    few = _exact_colours(rgba, threshold)
     if few is not None:
-        return [colour for _, colour in sorted(few, reverse=True)], True
-    rgb, mask = _sample(rgb, QUANTISE_PIXELS), _sample(mask, QUANTISE_PIXELS)
-    hidden = ImageChops.invert(mask)
-    colours = _colours_under(rgb, mask, rgb.width * rgb.height) or [(0, (0, 0, 0))]
-    rgb.paste(max(colours)[1], mask=hidden)
-    quantised = rgb.quantize(CANDIDATES, Image.Quantize.FASTOCTREE)
+        return few, True
+    small = _sample(rgba, QUANTISE_PIXELS)
+    *bands, alpha = small.split()
+    mask = alpha.point([0] * threshold + [255] * (256 - threshold))
+    rgb = Image.merge("RGB", bands)
+    quantised = Image.merge("RGBA", (*rgb.split(), mask)).quantize(CANDIDATES, Image.Quantize.FASTOCTREE)
     indices = Image.frombytes("L", rgb.size, quantised.tobytes())
     counts = indices.histogram(mask=mask)
     flat = quantised.getpalette() or []
     used = [index for index in range(256) if counts[index]]
-    groups = cluster([(counts[i], tuple(flat[3 * i : 3 * i + 3])) for i in used], PALETTE_SIZE)  # type: ignore[misc]
+    candidates: list[tuple[int, Colour]] = [(counts[i], tuple(flat[3 * i : 3 * i + 3])) for i in used]  # type: ignore[misc]
+    groups = cluster(candidates, PALETTE_SIZE)
     lut = [255] * 256
     for index, group in zip(used, groups):
         lut[index] = group
+    # Every group's real colours in one pass: the label rides in the alpha band (255 = none).
     labels = indices.point(lut)
-    labels.paste(255, mask=hidden)
-    found = []
-    for group, count in enumerate(labels.histogram()[: max(groups) + 1]):
-        member = labels.point(lambda label, group=group: 255 if label == group else 0)
-        members = _colours_under(rgb, member, count) or []
-        if members:
-            found.append((count, representative(members, ImageStat.Stat(rgb, member).mean)))
-    return merge_close([colour for _, colour in sorted(found, reverse=True)]), False
+    found = Image.merge("RGBA", (*_sample(rgb, REPRESENTATIVE_PIXELS).split(), _sample(labels, REPRESENTATIVE_PIXELS)))
+    members: list[list[tuple[int, Colour]]] = [[] for _ in range(max(groups) + 1)]
+    for count, (red, green, blue, label) in found.getcolors(REPRESENTATIVE_PIXELS) or []:
+        if label != 255:
+            members[label].append((count, (red, green, blue)))
+    chosen = []
+    for group, colours in enumerate(members):
+        weight = sum(count for (count, _), label in zip(candidates, groups) if label == group)
+        mean = [
+            sum(count * colour[c] for (count, colour), label in zip(candidates, groups) if label == group) / weight
+            for c in range(3)
+        ]
+        if not colours:
+            # A group too thin to show in the small sample is still a colour of the image:
+            # its nearest real colour to the mean is found in the larger sample instead.
+            colours = _colours_under(rgb, labels.point(_selector(group)), QUANTISE_PIXELS) or []
+        chosen.append((weight, representative(colours, mean)))
+    return merge_close([colour for _, colour in sorted(chosen, reverse=True)]), False
 
 
 class _Colours:
@@ -262,7 +307,8 @@ class _Colours:
         self.total = rgba.width * rgba.height
         alpha = rgba.getchannel("A")
         histogram = alpha.histogram()
-        threshold = _alpha_threshold(alpha) or 1
+        self.threshold = threshold = _alpha_threshold(alpha) or 1
+        self.rgba = rgba
         self.counted = sum(histogram[threshold:])
         self.transparent_share = 1 - self.counted / self.total
         self.mask = alpha.point(lambda a: 255 if a >= threshold else 0)
@@ -276,7 +322,7 @@ class _Colours:
             self._find_background()
 
     def _cluster(self) -> None:
-        centres, exact = _choose_colours(self.rgb, self.mask)
+        centres, exact = _choose_colours(self.rgba, self.threshold)
         self.labels = self._label_exact(centres) if exact else self._label_nearest(centres)
         self.counts = self.labels.histogram()[: len(centres)]
         self.representatives = [colour if count else None for colour, count in zip(centres, self.counts)]

@@ -39,14 +39,21 @@ def cluster(candidates: Sequence[tuple[int, Colour]], clusters: int) -> list[int
     centres = [labs[first]]
     nearest = [_squared(lab, centres[0]) for lab in labs]
     while len(centres) < clusters:
-        pick = max(range(len(labs)), key=lambda i: (weights[i] * nearest[i], -i))
+        scores = [weight * distance for weight, distance in zip(weights, nearest)]
+        pick = scores.index(max(scores))  # the first of equals: deterministic
         if not nearest[pick]:
             break  # every candidate already sits on a centre
+        c_l, c_a, c_b = labs[pick]
         centres.append(labs[pick])
-        nearest = [min(d, _squared(lab, centres[-1])) for d, lab in zip(nearest, labs)]
+        nearest = [
+            min(d, (l - c_l) ** 2 + (a - c_a) ** 2 + (b - c_b) ** 2) for d, (l, a, b) in zip(nearest, labs)
+        ]
     labels: list[int] = []
     for _ in range(KMEANS_ROUNDS):
-        new = [min(range(len(centres)), key=lambda c, lab=lab: _squared(lab, centres[c])) for lab in labs]
+        new = []
+        for lab_l, lab_a, lab_b in labs:  # the hot loop: plain arithmetic, no calls
+            distances = [(lab_l - c[0]) ** 2 + (lab_a - c[1]) ** 2 + (lab_b - c[2]) ** 2 for c in centres]
+            new.append(distances.index(min(distances)))
         if new == labels:
             break
         labels = new

@@ -7,7 +7,8 @@ Images: the shipped examples (manifests/images) and, when BATCHPROC_CORPUS is se
 $BATCHPROC_CORPUS/design; or the files and folders given on the command line.
 
 Per tool it prints the median time per image (each image timed ``--repeat`` times, the median
-kept; every tool starts from the file path, so decoding is included) and the palette fidelity:
+kept; every tool starts from the file path, so decoding is included), as CPU time of this
+process (steady on a shared machine) and as wall time, and the palette fidelity:
 the mean CIELAB ΔE76 from each opaque pixel (alpha >= 128) of the full-resolution image to the
 nearest of the tool's (up to) 8 colours, averaged over the images. Lower is better. Fidelity
 is computed by one function, the same for every tool, on the pixels batchproc decodes (8-bit
@@ -167,47 +168,57 @@ def images(arguments: list[str]) -> list[Path]:
     return found
 
 
-def timed(tool: Callable[[Path], list[RGB]], path: Path, repeat: int) -> tuple[float, list[RGB]]:
-    times, palette = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        palette = tool(path)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), palette
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--per-image", action="store_true", help="also print each image's fidelity per tool")
     parser.add_argument("images", nargs="*")
     options = parser.parse_args()
     paths = images(options.images)
     truths = {path: Truth(path) for path in paths}
+    chosen = tools()
+    # Tools take turns on each image, round after round, so a busy machine slows all alike.
+    times: dict[str, dict[Path, list[float]]] = {name: {} for name in chosen}
+    walls: dict[str, dict[Path, list[float]]] = {name: {} for name in chosen}
+    palettes: dict[str, dict[Path, list[RGB]]] = {name: {} for name in chosen}
+    failed: dict[str, list[str]] = {name: [] for name in chosen}
+    for path in paths:
+        for _ in range(options.repeat):
+            for name, tool in chosen.items():
+                if any(entry.startswith(f"{path.name}:") for entry in failed[name]):
+                    continue
+                start, wall = time.process_time(), time.perf_counter()
+                try:
+                    palette = tool(path)
+                except Exception as error:  # a peer that cannot read a file is reported, not fatal
+                    failed[name].append(f"{path.name}: {type(error).__name__}")
+                    continue
+                times[name].setdefault(path, []).append(time.process_time() - start)
+                walls[name].setdefault(path, []).append(time.perf_counter() - wall)
+                palettes[name][path] = palette
     rows = []
     per_image: dict[str, dict[str, float]] = {}
-    for name, tool in tools().items():
-        seconds, errors, failed = [], [], []
-        for path in paths:
-            try:
-                elapsed, palette = timed(tool, path, options.repeat)
-            except Exception as error:  # a peer that cannot read a file is reported, not fatal
-                failed.append(f"{path.name}: {type(error).__name__}")
-                continue
-            seconds.append(elapsed)
-            errors.append(truths[path].fidelity(palette))
-            per_image.setdefault(path.name, {})[name] = errors[-1]
-        rows.append((name, statistics.median(seconds) * 1000, statistics.fmean(errors), len(seconds), failed))
+    for name in chosen:
+        done = [path for path in paths if path in times[name]]
+        errors = [truths[path].fidelity(palettes[name][path]) for path in done]
+        for path, error in zip(done, errors):
+            per_image.setdefault(path.name, {})[name] = error
+        seconds = [statistics.median(times[name][path]) for path in done]
+        wall = [statistics.median(walls[name][path]) for path in done]
+        rows.append(
+            (name, statistics.median(seconds) * 1000, statistics.median(wall) * 1000, statistics.fmean(errors), len(done))
+        )
 
     print(f"{len(paths)} images, {options.repeat} runs each; fidelity = mean ΔE76 to the nearest of 8 colours")
     print()
-    print(f"| {'tool':<24} | median ms | mean ΔE76 | images |")
-    print(f"|{'-' * 26}|----------:|----------:|-------:|")
-    for name, millis, fidelity, count, failed in rows:
-        print(f"| {name:<24} | {millis:9.2f} | {fidelity:9.2f} | {count:6} |")
-    for name, _, _, _, failed in rows:
-        if failed:
-            print(f"{name} failed on: {', '.join(failed)}")
-    if "--per-image" in sys.argv or os.environ.get("BENCH_PER_IMAGE"):
+    print(f"| {'tool':<24} | median CPU ms | median wall ms | mean ΔE76 | images |")
+    print(f"|{'-' * 26}|--------------:|---------------:|----------:|-------:|")
+    for name, cpu, wall, fidelity, count in rows:
+        print(f"| {name:<24} | {cpu:13.2f} | {wall:14.2f} | {fidelity:9.2f} | {count:6} |")
+    for name, problems in failed.items():
+        if problems:
+            print(f"{name} failed on: {', '.join(problems)} (left out of its row)")
+    if options.per_image:
         for image, scores in per_image.items():
             print(image, " ".join(f"{name.split()[0]}={value:.2f}" for name, value in scores.items()))
     return 0
