@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageStat
 
 from batchproc._color import (
     Lab,
@@ -136,7 +136,8 @@ def measure(path: Path) -> dict[str, Any]:
     :class:`ExtractionError` for one whose image data cannot be decoded.
     """
     file = str(path)
-    data, header, image, key = _open(path)
+    data, header, decoded, decoded_key = _open(path)
+    image, key, profile = _in_srgb(decoded, decoded_key)
     colours = _Colours(_to_rgba(_sample(image), key))
     background = colours.background()
     return {
@@ -144,11 +145,12 @@ def measure(path: Path) -> dict[str, Any]:
         "dimensions": {
             "width": header.width,
             "height": header.height,
-            "mode": image.mode,
+            "mode": decoded.mode,
             "color_type": header.color_type_name,
             "bit_depth": header.bit_depth,
-            "alpha": header.color_type in (4, 6) or "transparency" in image.info,
-            "frames": getattr(image, "n_frames", 1),
+            "alpha": header.color_type in (4, 6) or "transparency" in decoded.info,
+            "frames": getattr(decoded, "n_frames", 1),
+            "color_profile": profile,
         },
         "transparent_share": _round(colours.transparent_share),
         "background": background,
@@ -175,7 +177,7 @@ def _open(path: Path) -> tuple[bytes, PngHeader, Image.Image, Any]:
 
 def extract_palette(path: Path) -> list[Colour]:
     """The palette colours ``measure`` reports, without the rest: for benchmarks against peers."""
-    _, _, image, key = _open(path)
+    image, key, _ = _in_srgb(*_open(path)[2:])
     rgba = _to_rgba(_sample(image), key)
     threshold = _alpha_threshold(rgba.getchannel("A"))
     return [] if threshold is None else _choose_colours(rgba, threshold)[0]
@@ -183,8 +185,53 @@ def extract_palette(path: Path) -> list[Colour]:
 
 def normalised_pixels(path: Path) -> Image.Image:
     """The full-resolution 8-bit sRGB RGBA picture every measurement starts from."""
-    _, _, image, key = _open(path)
+    image, key, _ = _in_srgb(*_open(path)[2:])
     return _to_rgba(image, key)
+
+
+_PROBE = [(v, w, x) for v in (0, 60, 128, 200, 255) for w in (0, 128, 255) for x in (0, 90, 255)]
+"""Colours that tell an sRGB-like profile (each maps to itself within 1) from any other."""
+
+
+def _in_srgb(image: Image.Image, key: Any) -> tuple[Image.Image, Any, dict[str, Any] | None]:
+    """The image in sRGB, its tRNS key, and what its embedded profile (iCCP) was.
+
+    Browsers show a Display P3 or Adobe RGB PNG through its profile, so a colour measured from
+    the raw values would be wrong by up to 20 ΔE. An RGB profile that is not sRGB-like has its
+    pixels converted to sRGB (relative colorimetric, as browsers do); an sRGB profile, a grey
+    one or an unreadable one leaves the values as they are (a browser ignores a broken one).
+    """
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA", "P"):
+        return image, key, None
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = (ImageCms.getProfileDescription(source) or "").strip() or "unnamed"
+        if source.profile.xcolor_space.strip() != "RGB":
+            return image, key, {"name": name, "converted": False}
+        transform = ImageCms.buildTransform(source, _srgb_profile(), "RGBA", "RGBA")
+        probe = Image.new("RGBA", (len(_PROBE), 1))
+        probe.putdata([(*colour, 255) for colour in _PROBE])
+        mapped = ImageCms.applyTransform(probe, transform)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image, key, None
+    assert mapped is not None
+    if all(abs(a - b) <= 1 for a, b in zip(probe.tobytes(), mapped.tobytes())):
+        return image, key, {"name": name, "converted": False}
+    rgba = _to_rgba(image, key)  # the tRNS key applies to the file's values, before converting
+    converted = ImageCms.applyTransform(rgba, transform)
+    assert converted is not None
+    return converted, None, {"name": name, "converted": True}
+
+
+_SRGB: list[Any] = []
+
+
+def _srgb_profile() -> Any:
+    """lcms's built-in sRGB profile, made once (building it costs a millisecond)."""
+    if not _SRGB:
+        _SRGB.append(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")))
+    return _SRGB[0]
 
 
 def _round(value: float) -> float:
