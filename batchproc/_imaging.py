@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageChops, ImageCms, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageStat
 
 from batchproc._color import (
     Lab,
@@ -314,7 +314,10 @@ def _choose_colours(rgba: Image.Image, threshold: int) -> tuple[list[Colour], bo
     *bands, alpha = small.split()
     mask = alpha.point([0] * threshold + [255] * (256 - threshold))
     rgb = Image.merge("RGB", bands)
-    quantised = Image.merge("RGBA", (*rgb.split(), mask)).quantize(CANDIDATES, Image.Quantize.FASTOCTREE)
+    # Candidates come from a median-filtered copy: sensor or dither noise would otherwise split
+    # one painted fill into several near-identical candidates and so several palette colours.
+    smooth = rgb.filter(ImageFilter.MedianFilter(3))
+    quantised = Image.merge("RGBA", (*smooth.split(), mask)).quantize(CANDIDATES, Image.Quantize.FASTOCTREE)
     indices = Image.frombytes("L", rgb.size, quantised.tobytes())
     counts = indices.histogram(mask=mask)
     flat = quantised.getpalette() or []
