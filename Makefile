@@ -23,7 +23,14 @@ demo: $(VENV)/.installed
 	echo && git -C "$$repo" log --stat --format='commit %H%nAuthor: %an <%ae>%n%n    %s%n' && \
 	echo "Scratch repository: $$repo"
 
-test: $(VENV)/.installed
+# Style Dictionary and Terrazzo for tests/test_token_tools.py, from the lock file; without npm
+# those tests skip and say why.
+JS_TOOLS := tests/js/node_modules/.installed
+$(JS_TOOLS): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --prefix tests/js && touch $@; \
+	else echo "npm not found: the token-tool tests will be skipped"; fi
+
+test: $(VENV)/.installed $(JS_TOOLS)
 	$(BIN)/pytest
 
 examples: $(VENV)/.installed
