@@ -482,7 +482,7 @@ class _Colours:
 
 # --- tileability ---------------------------------------------------------------------------
 
-_EDGE_POINTS = 2048  # longer edges are compared at every n-th pixel: same mean, bounded time
+_EDGE_POINTS = 512  # longer edges are compared at every n-th pixel: same mean, bounded time
 _INTERIOR_PAIRS = 4  # neighbouring row and column pairs sampled for the texture baseline
 _BACKDROP = (128, 128, 128, 255)
 Box = tuple[int, int, int, int]  # semi-transparent edges are compared as seen on mid-grey
