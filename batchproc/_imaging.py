@@ -11,27 +11,20 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import statistics
 import struct
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageFilter
 
-from batchproc._color import (
-    Lab,
-    contrast_ratio,
-    delta_e76,
-    relative_luminance,
-    rgb_to_hex,
-    rgb_to_lab,
-)
+from batchproc._color import contrast_ratio, relative_luminance, rgb_to_hex
 from batchproc._palette import cluster, merge_close, representative
 from batchproc._png import MAX_PIXELS, PngHeader, check_chunks, read_png_header
+from batchproc._tileability import Box, tileability
 from batchproc.errors import ExtractionError, InputError
+
+__all__ = ["MAX_PIXELS", "extract_palette", "measure", "normalised_pixels", "read_png_header"]
 
 SAMPLE_PIXELS = 250_000
 """Colours are measured on a nearest-neighbour sample this big: real pixels, bounded time."""
@@ -483,67 +476,14 @@ class _Colours:
 
 # --- tileability ---------------------------------------------------------------------------
 
-_EDGE_POINTS = 512  # longer edges are compared at every n-th pixel: same mean, bounded time
-_INTERIOR_PAIRS = 4  # neighbouring row and column pairs sampled for the texture baseline
-_BACKDROP = (128, 128, 128, 255)
-Box = tuple[int, int, int, int]  # semi-transparent edges are compared as seen on mid-grey
+_BACKDROP = (128, 128, 128, 255)  # semi-transparent edges are compared as seen on mid-grey
 
 
 def _tileability(image: Image.Image, key: Any) -> dict[str, Any]:
-    """Seam error across opposite edges against the image's own neighbour-to-neighbour error.
+    """Seam errors and the verdict (``_tileability.tileability``), reading strips with Pillow."""
 
-    A seam is a jump bigger than the texture's usual jump (``interior_error``) and bigger than
-    the jumps right beside it: a plank groove or a ruled line along one edge tiles fine.
-    """
-    width, height = image.size
-    lab_cache: dict[tuple[int, ...], Lab] = {}
+    def strip(box: Box) -> bytes:
+        rgba = _to_rgba(image.crop(box), key)
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, _BACKDROP), rgba).convert("RGB").tobytes()
 
-    def line(box: tuple[int, int, int, int]) -> list[Lab]:
-        strip = _to_rgba(image.crop(box), key)
-        strip = Image.alpha_composite(Image.new("RGBA", strip.size, _BACKDROP), strip).convert("RGB")
-        raw = strip.tobytes()
-        step = max(1, math.ceil(len(raw) / 3 / _EDGE_POINTS))
-        labs = []
-        for start in range(0, len(raw), 3 * step):
-            rgb = tuple(raw[start : start + 3])
-            if rgb not in lab_cache:
-                lab_cache[rgb] = rgb_to_lab(rgb)  # type: ignore[arg-type]
-            labs.append(lab_cache[rgb])
-        return labs
-
-    def error(first: Box, second: Box) -> float:
-        pairs = list(zip(line(first), line(second)))
-        return sum(delta_e76(a, b) for a, b in pairs) / len(pairs)
-
-    def column(x: int) -> Box:
-        return (x, 0, x + 1, height)
-
-    def row(y: int) -> Box:
-        return (0, y, width, y + 1)
-
-    def beside(last: int, strip: Callable[[int], Box]) -> float:
-        # The jumps next to the seam: first/second and next-to-last/last strips.
-        return max(error(strip(0), strip(1)), error(strip(last - 1), strip(last))) if last >= 1 else 0.0
-
-    horizontal = error(column(0), column(width - 1))
-    vertical = error(row(0), row(height - 1))
-    interior = [error(column(x), column(x + 1)) for x in _interior_starts(width)]
-    interior += [error(row(y), row(y + 1)) for y in _interior_starts(height)]
-    baseline = statistics.median(interior) if interior else 0.0
-    horizontal_limit = max(2.0, 1.5 * max(baseline, beside(width - 1, column)))
-    vertical_limit = max(2.0, 1.5 * max(baseline, beside(height - 1, row)))
-    return {
-        "seam_error_horizontal": _round(horizontal),
-        "seam_error_vertical": _round(vertical),
-        "interior_error": _round(baseline),
-        "tileable": horizontal <= horizontal_limit and vertical <= vertical_limit,
-    }
-
-
-def _interior_starts(length: int) -> list[int]:
-    """Up to _INTERIOR_PAIRS evenly spaced starts of neighbouring pairs away from the edges."""
-    if length < 2:
-        return []  # a 1-pixel side has no neighbours; its opposite edges are the same pixels
-    low, high = (1, length - 3) if length >= 4 else (0, length - 2)
-    count = min(_INTERIOR_PAIRS, high - low + 1)
-    return sorted({low + (high - low) * (i + 1) // (count + 1) for i in range(count)})
+    return tileability(image.width, image.height, strip)
