@@ -154,3 +154,10 @@ def test_p3_with_alpha_keeps_its_transparency(tmp_path: Path) -> None:
     assert facts.transparent_share == pytest.approx(0.25)
     assert [c.hex for c in facts.palette] == [facts.background.hex] if facts.background else False
     assert delta_e2000(rgb_to_lab(facts.palette[0].rgb), rgb_to_lab(p3_to_srgb(P3_SHAPE))) < 1  # type: ignore[arg-type]
+
+
+def test_unreadable_profile_is_ignored_like_browsers_do(tmp_path: Path) -> None:
+    image = Image.new("RGB", (40, 30), P3_BACKGROUND)
+    facts = idf(save(tmp_path / "broken.png", image, icc_profile=b"not an ICC profile" * 10))
+    assert facts.dimensions.color_profile is None
+    assert facts.background is not None and facts.background.rgb == P3_BACKGROUND
