@@ -29,9 +29,9 @@ __all__ = ["MAX_PIXELS", "extract_palette", "measure", "normalised_pixels", "rea
 SAMPLE_PIXELS = 250_000
 """Colours are measured on a nearest-neighbour sample this big: real pixels, bounded time."""
 
-QUANTISE_PIXELS = 8_000
-"""Palette colours are chosen on a smaller sample still: on the design corpus 8k pixels give a
-palette within 0.06 ΔE76 of 20k pixels' fidelity, in two thirds of the time (benchmarks/palette.py)."""
+QUANTISE_PIXELS = 4_096
+"""Palette colours are chosen on a smaller sample still: on the design corpus 4k pixels give a
+palette within 0.1 ΔE76 of 20k pixels' fidelity in a third of the time (benchmarks/palette.py)."""
 
 REPRESENTATIVE_PIXELS = 4_096
 """Each palette colour is a real colour of a sample this small: cheap to search in Python."""

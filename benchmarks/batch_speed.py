@@ -94,11 +94,12 @@ def main() -> int:
             repo = fresh_repo(folder)
             start, cpu = time.perf_counter(), time.process_time()
             with open(os.devnull, "w") as sink:
-                saved, sys.stdout = sys.stdout, sink
+                saved = sys.stdout, sys.stderr
+                sys.stdout = sys.stderr = sink  # the report and the progress lines
                 try:
                     code = batchproc(["apply", str(target), "--repo", str(repo)])
                 finally:
-                    sys.stdout = saved
+                    sys.stdout, sys.stderr = saved
             batches.append(time.perf_counter() - start)
             batch_cpu.append(time.process_time() - cpu)
             if code != 0:
