@@ -331,6 +331,8 @@ def _choose_colours(rgba: Image.Image, threshold: int) -> tuple[list[Colour], bo
     chosen = []
     for group, colours in enumerate(members):
         weight = sum(count for (count, _), label in zip(candidates, groups) if label == group)
+        if not weight:
+            continue  # a k-means centre that ended with no candidates
         mean = [
             sum(count * colour[c] for (count, colour), label in zip(candidates, groups) if label == group) / weight
             for c in range(3)
