@@ -8,6 +8,7 @@ bug in batchproc and is shown with a traceback and the versions to quote in a bu
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import traceback
@@ -34,7 +35,12 @@ def make_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, description=help_text)
 
     p = command("apply", "Extract, render and commit a batch (one commit, or nothing).")
-    p.add_argument("manifest", help="the batch manifest (YAML or JSON)")
+    p.add_argument("manifests", nargs="*", metavar="manifest", help="batch manifests (YAML or JSON); one commit each")
+    p.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="apply only the manifests changed between REF and HEAD (default set: manifests/*.yaml|yml|json)",
+    )
     p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
     p.add_argument("--branch", help="commit to this branch (needed when HEAD is detached)")
     p.add_argument("--force", action="store_true", help="overwrite target files that have local changes")
@@ -71,7 +77,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
     "apply": lambda a: apply.apply(
-        a.manifest, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
+        a.manifests, changed_since=a.changed_since, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
     ),
     "plan": lambda a: plan.plan(a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode),
     "validate": lambda a: validate.validate(a.manifests, json_output=a.json),
@@ -91,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in error.lines():
             print(f"error: {line}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        raise  # console_main treats a closed pipe as a normal end
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -128,4 +136,12 @@ def _bug() -> int:
 
 def console_main() -> None:
     """Entry point of the ``batchproc`` console script."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`batchproc plugins | head`): not an error worth a traceback.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)

@@ -29,6 +29,9 @@ class RunContext:
     branch: str | None = None
     dry_run: bool = False
     limiter: trio.CapacityLimiter = field(init=False)
+    plugin_state: dict[str, Any] = field(default_factory=dict)
+    """What a plugin shares between the assets of this run (the http extractor's rate limit),
+    under the plugin's name; it dies with the run, so no state leaks from one run to the next."""
 
     def __post_init__(self) -> None:
         self.limiter = trio.CapacityLimiter(self.concurrency)

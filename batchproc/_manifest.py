@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from batchproc import _yaml
-from batchproc._png import HEADER_BYTES, read_png_header
-from batchproc._naming import collision_key, slug_from_filename, slugify
+from batchproc import _rules, _yaml
+from batchproc._naming import slug_from_filename, slugify
+from batchproc._png import PngHeader
 from batchproc._resources import schema
 from batchproc._schema_errors import validate, where
 from batchproc.errors import InputError, ManifestError
@@ -58,18 +58,25 @@ def _read_text(file: Path, display: str) -> str:
     try:
         if file.is_dir():
             raise InputError("is a folder, not a manifest file", file=display)
-        size = file.stat().st_size
-        if size > MAX_MANIFEST_BYTES:
-            raise InputError(f"is {size} bytes; a manifest is at most {MAX_MANIFEST_BYTES}", file=display)
-        data = file.read_bytes()
+        with open(file, "rb") as handle:  # bounded: /dev/zero or a growing file must not fill memory
+            data = handle.read(MAX_MANIFEST_BYTES + 1)
+        if len(data) > MAX_MANIFEST_BYTES:
+            raise InputError(f"is more than {MAX_MANIFEST_BYTES} bytes; a manifest is far smaller", file=display)
     except FileNotFoundError:
         raise InputError("no such file", file=display) from None
     except OSError as error:
         raise InputError(f"cannot be read: {error.strerror}", file=display) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("is UTF-16 text; save it as UTF-8", file=display)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")  # a UTF-8 byte-order mark is fine
     except UnicodeDecodeError as error:
-        raise InputError(f"is not UTF-8 text (byte {error.start})", file=display) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(
+            f"is not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x}); save it as UTF-8",
+            file=display,
+            line=line,
+        ) from None
 
 
 def _restore_plain_text(document: _yaml.Document, root: dict[str, Any]) -> None:
@@ -147,7 +154,7 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
     if len(manifest.assets) > limits.max_assets:
         problem(f"{len(manifest.assets)} assets; a batch holds at most {limits.max_assets}", ("assets",))
     seen_ids: dict[str, int] = {}
-    seen_slugs: dict[str, int] = {}
+    headers: dict[int, PngHeader] = {}
     for index, asset in enumerate(manifest.assets):
         at = ("assets", index)
         if asset.score < limits.min_score:
@@ -157,38 +164,23 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
             problem(f"{asset.asset_id!r} is already used by assets[{seen_ids[key]}]; ids must be unique", at + ("asset_id",))
         seen_ids.setdefault(key, index)
         if not asset.slug:
-            problem(f"{asset.name!r} gives an empty slug; use a name with letters or digits", at + ("name",))
-        slug_key = collision_key(f"{asset.category}/{asset.slug}")
-        if asset.slug and slug_key in seen_slugs:
-            other = seen_slugs[slug_key]
-            problem(f"same category and slug as assets[{other}]; their public files would collide", at + ("name",))
-        seen_slugs.setdefault(slug_key, index)
-        png_problem = _png_problem(asset.path)
-        if png_problem:
-            problem(f"{asset.source}: {png_problem}", at + ("path",))
-    if manifest.templates is not None and not manifest.templates.is_dir():
-        problem(f"{document.data['templates']}: no such folder", ("templates",))
+            named = "name" in document.data["assets"][index]
+            problem(
+                f"{asset.name if named else Path(asset.source).name!r} gives an empty slug (file names use ASCII "
+                "letters and digits); write a name with some",
+                at + ("name" if named else "path",),
+            )
+        header = _rules.png_header(asset.path)
+        if isinstance(header, str):
+            problem(f"{asset.source}: {header}", at + ("path",))
+        else:
+            headers[index] = header
+    for message, at in _rules.path_problems(manifest, document.data):
+        problem(message, at)
+    for message, at in _rules.target_problems(manifest, headers):
+        problem(message, at)
+    problems.sort(key=lambda found: found.line or 0)
     return problems
-
-
-def _png_problem(path: Path) -> str | None:
-    """Why the file cannot be an asset's PNG, or None. Signature and header only; pixels come later."""
-    if path.is_symlink():
-        return "is a symbolic link; point at the real file"
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(HEADER_BYTES)
-    except FileNotFoundError:
-        return "no such file"
-    except IsADirectoryError:
-        return "is a folder, not a PNG file"
-    except OSError as error:
-        return f"cannot be read: {error.strerror or error}"
-    try:
-        read_png_header(head, file=str(path))
-    except InputError as error:
-        return error.message
-    return None
 
 
 def is_manifest_path(path: str) -> bool:

@@ -2,13 +2,20 @@
 
 A fresh manager per run and nothing registered at import time, so two runs (or two tests)
 never share state. ``BATCHPROC_DISABLE_PLUGIN_AUTOLOAD=1`` skips entry points.
+
+A broken plugin is the plugin author's bug, not batchproc's, so it is reported as one line
+naming the plugin and its distribution (an :class:`~batchproc.errors.InputError`), never as a
+traceback: one that cannot be imported, one that implements a hook no spec knows, or one whose
+hook takes an argument the hook does not pass.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib.metadata import entry_points
 
 import pluggy
@@ -18,9 +25,11 @@ from batchproc.errors import InputError
 
 ENTRY_POINT_GROUP = "batchproc"
 AUTOLOAD_OFF = "BATCHPROC_DISABLE_PLUGIN_AUTOLOAD"
+PREFIX = "batchproc_"
 
 BUILTIN_PLUGINS = (
     "batchproc._stages.local_extractor",
+    "batchproc._stages.http_extractor",
     "batchproc._stages.placement",
     "batchproc._stages.package_docs",
     "batchproc._stages.design_tokens",
@@ -44,52 +53,102 @@ def make_plugin_manager(extra_plugins: Iterable[object] = (), *, autoload: bool 
     manager = PluginManager()
     manager.add_hookspecs(hookspecs)
     for name in BUILTIN_PLUGINS:
-        manager.register(importlib.import_module(name), name=name.rsplit(".", 1)[1])
+        register(manager, importlib.import_module(name), name=name.rsplit(".", 1)[1])
     if autoload is None:
         autoload = not os.environ.get(AUTOLOAD_OFF)
     if autoload:
         _load_entry_points(manager)
     for plugin in extra_plugins:
-        _register(manager, plugin, name=None, dist=None)
-    _check(manager)
+        register(manager, plugin)
     return manager
 
 
 def _load_entry_points(manager: PluginManager) -> None:
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         dist = entry_point.dist
-        dist_label = f"{dist.name} {dist.version}" if dist is not None else "unknown distribution"
+        origin = (dist.name, dist.version) if dist is not None else ("unknown distribution", "?")
         if manager.get_plugin(entry_point.name) is not None or manager.is_blocked(entry_point.name):
             continue
+        label = _label(entry_point.name, origin)
         try:
             plugin = entry_point.load()
         except Exception as error:  # a plugin's own bug must not look like batchproc's
             raise InputError(
-                f"cannot be imported: {type(error).__name__}: {error}; fix or uninstall {dist_label}",
-                where=f"plugin {entry_point.name!r} ({dist_label})",
+                f"cannot be imported: {type(error).__name__}: {_first_line(error)}; fix or uninstall {origin[0]}",
+                where=label,
             ) from None
-        _register(manager, plugin, name=entry_point.name, dist=dist_label)
-        if dist is not None:
-            manager.origins[entry_point.name] = (dist.name, dist.version)
+        register(manager, plugin, name=entry_point.name, origin=origin)
+        manager.origins[entry_point.name] = origin
 
 
-def _register(manager: pluggy.PluginManager, plugin: object, *, name: str | None, dist: str | None) -> None:
-    label = name or getattr(plugin, "__name__", type(plugin).__name__)
+def register(
+    manager: PluginManager, plugin: object, *, name: str | None = None, origin: tuple[str, str] | None = None
+) -> None:
+    """Check ``plugin`` against the hook specs, then register it; one line per broken plugin."""
+    label = _label(name or getattr(plugin, "__name__", type(plugin).__name__), origin)
+    problem = hook_problem(manager, plugin)
+    if problem is not None:
+        raise InputError(problem, where=label)
     try:
         manager.register(plugin, name=name)
-    except (pluggy.PluginValidationError, ValueError) as error:
-        origin = f" ({dist})" if dist else ""
-        raise InputError(f"is not a valid plugin: {error}", where=f"plugin {label!r}{origin}") from None
+    except (pluggy.PluginValidationError, ValueError) as error:  # e.g. a wrapper that does not yield
+        raise InputError(f"is not a valid plugin: {_first_line(error)}", where=label) from None
 
 
-def _check(manager: pluggy.PluginManager) -> None:
-    """Fail on a hook implementation no spec knows (a typo in a hook name)."""
+def hook_problem(manager: pluggy.PluginManager, plugin: object) -> str | None:
+    """What is wrong with ``plugin``'s hook implementations, or None.
+
+    Checked here rather than left to pluggy so the message is one line that names the hook and
+    the fix: an unknown hook name (usually a typo), a hook function without ``@hookimpl``
+    (pluggy would silently never call it), or an argument the hook does not pass.
+    """
+    known = {name for name in dir(hookspecs) if name.startswith(PREFIX)}
+    for name, function in _hook_functions(plugin):
+        opts = manager.parse_hookimpl_opts(plugin, name)
+        if opts is None:
+            return f"{name} is not decorated with @batchproc.hookimpl, so it would never be called"
+        hook_name = opts.get("specname") or name
+        if hook_name not in known:
+            close = difflib.get_close_matches(hook_name, known, n=1)
+            hint = f"did you mean {close[0]}?" if close else "see docs/plugins.md for the hooks"
+            return f"implements {hook_name}, which is not a batchproc hook; {hint}"
+        passed = getattr(manager.hook, hook_name).spec.argnames
+        unknown = [arg for arg in _required_args(function) if arg not in passed]
+        if unknown:
+            return (
+                f"{hook_name} takes {', '.join(repr(arg) for arg in unknown)}, which the hook does not pass; "
+                f"it may take any of: {', '.join(passed)}"
+            )
+    return None
+
+
+def _hook_functions(plugin: object) -> Iterator[tuple[str, object]]:
+    for name in dir(plugin):
+        if not name.startswith(PREFIX):
+            continue
+        try:
+            value = getattr(plugin, name)
+        except Exception:  # a property that raises is not a hook
+            continue
+        # A spec imported from hookspecs (``from batchproc.hookspecs import *``) is not an implementation.
+        if inspect.isroutine(value) and getattr(value, "__module__", None) != hookspecs.__name__:
+            yield name, value
+
+
+def _required_args(function: object) -> list[str]:
+    """Arguments without a default: the ones pluggy passes by name (``self`` excluded)."""
     try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as error:
-        plugin = error.plugin
-        label = manager.get_name(plugin) or getattr(plugin, "__name__", repr(plugin))
-        raise InputError(
-            f"implements an unknown hook: {error}; see `batchproc plugins` and docs/plugins.md",
-            where=f"plugin {label!r}",
-        ) from None
+        parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return []
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return [p.name for p in parameters if p.kind in kinds and p.default is inspect.Parameter.empty]
+
+
+def _label(name: str, origin: tuple[str, str] | None) -> str:
+    return f"plugin {name!r}" + (f" ({origin[0]} {origin[1]})" if origin else "")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

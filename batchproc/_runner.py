@@ -15,10 +15,11 @@ from typing import Protocol
 import pluggy
 import trio
 
+from batchproc._cache import extract_cached
 from batchproc._context import RunContext, resolve, resolve_all
-from batchproc._naming import collision_key
+from batchproc._naming import collision_key, unsafe_path
 from batchproc._report import AssetReport, BatchReport
-from batchproc.errors import BatchFailed, BatchprocError, InputError
+from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
 
 
@@ -68,7 +69,7 @@ def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunCont
     """Every file the batch would commit, by path, rendered in memory; nothing is written."""
 
     async def render() -> dict[str, bytes]:
-        _check_extractor(manifest, manager)
+        check_manifest(manifest, manager)
         return collect_files(manifest, await process_assets(manifest, manager, run, SilentProgress()))
 
     return trio.run(render)
@@ -77,7 +78,7 @@ def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunCont
 async def _run_batch(
     manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress, commit: bool
 ) -> BatchReport:
-    _check_extractor(manifest, manager)
+    check_manifest(manifest, manager)
     started = time.perf_counter()
     results = await process_assets(manifest, manager, run, progress)
     files = collect_files(manifest, results)
@@ -138,7 +139,10 @@ async def process_asset(
 
     progress.stage(asset.asset_id, "extract")
     clock = time.perf_counter()
-    idf = await resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
+    version = _extractor_versions(manager).get(manifest.extractor.name, "")
+    idf = await extract_cached(
+        asset, manifest, run, version, lambda: resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
+    )
     if idf is None:
         raise InputError(f"no plugin answered for extractor {manifest.extractor.name!r}", where=asset.asset_id)
     timings["extract"] = time.perf_counter() - clock
@@ -165,8 +169,9 @@ def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dic
             key = collision_key(output.path)
             if key in owners:
                 other_id, other_path = owners[key]
+                same = "" if other_path == output.path else f" ({other_path})"  # differs by case or Unicode form
                 raise InputError(
-                    f"{output.path} is also a target of {other_id} ({other_path}); give one of them another name",
+                    f"{output.path} is also a target of {other_id}{same}; give one of them another name",
                     file=manifest.display_path,
                     line=asset.line,
                     where=asset.asset_id,
@@ -177,12 +182,10 @@ def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dic
 
 
 def _check_target(path: str, asset: Asset, manifest: Manifest) -> None:
-    parts = path.split("/")
-    if path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts) or (
-        parts[0].casefold() == ".git"
-    ):
+    why = unsafe_path(path)
+    if why:
         raise InputError(
-            f"target path {path!r} leaves the repository or enters .git; fix the layout or naming",
+            f"target path {path!r} {why}",
             file=manifest.display_path,
             line=asset.line,
             where=asset.asset_id,
@@ -207,16 +210,31 @@ def commit_message(manifest: Manifest) -> str:
         ) from None
 
 
-def _check_extractor(manifest: Manifest, manager: pluggy.PluginManager) -> None:
+def _extractor_versions(manager: pluggy.PluginManager) -> dict[str, str]:
     names: dict[str, str] = {}
     for answer in manager.hook.batchproc_extractors():
         names.update(answer)
+    return names
+
+
+def check_manifest(manifest: Manifest, manager: pluggy.PluginManager) -> None:
+    """Stop before any image is read: an unknown extractor, or a plugin's manifest check fails."""
+    names = _extractor_versions(manager)
     if manifest.extractor.name not in names:
         known = ", ".join(sorted(names))
         raise InputError(
             f"extractor: no extractor named {manifest.extractor.name!r}; installed: {known}",
             file=manifest.display_path,
         )
+    # the hookspec promises these problems stop the run like a schema error (exit 2)
+    problems = plugin_problems(manifest, manager)
+    if problems:
+        raise ManifestError(problems)
+
+
+def plugin_problems(manifest: Manifest, manager: pluggy.PluginManager) -> list[BatchprocError]:
+    """Every problem the ``batchproc_check_manifest`` hooks report, in plugin order."""
+    return [problem for answer in manager.hook.batchproc_check_manifest(manifest=manifest) for problem in answer or ()]
 
 
 def _asset_report(result: AssetResult) -> AssetReport:

@@ -5,6 +5,9 @@ third-party plugin (see :mod:`batchproc._plugins`). For *first-result* hooks the
 implementation is marked ``trylast``, so any plugin that answers takes over; for *collecting*
 hooks every plugin's answer is used.
 
+docs/plugins.md documents each hook (a test checks that every hook has a section there and a
+``test_hook_<name>`` test in tests/test_hooks.py).
+
 Hooks are synchronous. A hook that has to wait (a network call, a worker thread) may return an
 awaitable instead of a value; the runner awaits it. This is the one async boundary.
 
@@ -134,9 +137,14 @@ def batchproc_commit(
 
 @hookspec
 def batchproc_report(report: BatchReport) -> None:
-    """Read the final report of a run that finished (committed or found no changes).
+    """Read the final report of a run that finished.
 
-    Called once per run after the commit; the return value is ignored.
+    :param report: ``report.status`` is ``committed``, ``no changes`` or ``dry run``; it holds
+        each asset's files and stage times and the commit id.
+
+    Called once per run, after the commit; not for a batch that failed, nor by ``plan`` or the
+    pytest plugin (they render without running the batch). Collected from every plugin; the
+    return value is ignored.
     """
 
 

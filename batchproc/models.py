@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -235,19 +235,24 @@ class Contrast(_Frozen):
 
 
 class Semantic(_Frozen):
-    """Facts a vision model gives: what the image shows and what it is for."""
+    """Facts a vision model gives: what the image shows and what it is for.
 
-    motifs: tuple[str, ...] = ()
-    mode: str | None = None
-    purpose: str | None = None
-    narrative: str | None = None
+    Bounded so a rambling or hostile reply cannot flood the package files; ``mode`` uses the
+    same words as the measured :attr:`IDF.mode` because naming patterns may use it.
+    """
+
+    motifs: tuple[Annotated[str, Field(min_length=1, max_length=60)], ...] = Field(default=(), max_length=12)
+    mode: Literal["dark", "light"] | None = None
+    purpose: str | None = Field(default=None, min_length=1, max_length=120)
+    narrative: str | None = Field(default=None, min_length=1, max_length=1200)
 
 
 class ExtractorInfo(_Frozen):
-    """Which extractor produced the facts."""
+    """Which extractor produced the facts (and, for a vision model, which model)."""
 
     name: str
     version: str
+    model: str | None = None
 
 
 class IDF(_Frozen):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ("http_server",)  # the chat_server fixture: a real OpenAI-compatible server on 127.0.0.1
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "manifests"
 

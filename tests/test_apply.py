@@ -9,6 +9,7 @@ import pygit2
 import pytest
 
 from batchproc._cli import main
+from pngbytes import damage_idat
 from conftest import git
 
 EXPECTED_FILES = [
@@ -99,10 +100,9 @@ def test_apply_into_a_repository_with_history_and_the_repo_option(
 
 
 def test_a_failing_asset_writes_nothing(repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Valid header, broken pixel data: passes validation, fails extraction.
+    # Valid header and chunks, broken compressed pixels: passes validation, fails extraction.
     image = example_batch.parent / "images" / "asset-6-spotlight-specimen.png"
-    data = image.read_bytes()
-    image.write_bytes(data[: len(data) // 2])
+    image.write_bytes(damage_idat(image.read_bytes(), fix_crc=True))
     assert main(["apply", str(example_batch)]) == 1
     err = capsys.readouterr().err
     assert "ASSET-6" in err

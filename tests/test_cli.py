@@ -85,9 +85,11 @@ def test_extract_of_a_bad_file_is_one_line(tmp_path: Path, capsys: pytest.Captur
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["apply"])
+        main(["plan"])
     assert caught.value.code == 2
-    assert capsys.readouterr().err == "batchproc apply: error: the following arguments are required: manifest (see batchproc apply --help)\n"
+    assert capsys.readouterr().err == "batchproc plan: error: the following arguments are required: manifest (see batchproc plan --help)\n"
+    assert main(["apply"]) == 2  # apply takes no manifest with --changed-since, so argparse cannot say it
+    assert capsys.readouterr().err == "error: give a manifest to apply, or --changed-since REF to apply the manifests changed since REF\n"
 
 
 def test_missing_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

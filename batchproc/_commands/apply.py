@@ -1,20 +1,29 @@
-"""``batchproc apply``: ship a batch as one commit."""
+"""``batchproc apply``: ship a batch as one commit (or, with ``--changed-since``, each changed batch)."""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
+from batchproc._commands import target_root
 from batchproc._console import print_lines, progress_display
 from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
 from batchproc._plugins import make_plugin_manager
+from batchproc._report import BatchReport
 from batchproc._runner import run_batch
+from batchproc.errors import InputError
+
+DEFAULT_MANIFESTS = ("manifests/*.yaml", "manifests/*.yml", "manifests/*.json")
+"""Where ``--changed-since`` looks when no manifest is named (relative to the repository root)."""
 
 
 def apply(
-    manifest_path: str,
+    manifest_paths: str | Sequence[str],
     *,
+    changed_since: str | None = None,
     repo: str | None = None,
     json_output: bool = False,
     quiet: bool = False,
@@ -22,20 +31,66 @@ def apply(
     branch: str | None = None,
     use_cache: bool = True,
 ) -> int:
-    """Apply one manifest to its repository (the one holding it, or ``repo``)."""
+    """Apply each manifest to its repository (the one holding it, or ``repo``), one commit each.
+
+    With ``changed_since``, only those of the manifests (default: ``manifests/*.yaml|yml|json``
+    of the repository) that changed between that commit and HEAD; none changed is not an error.
+    Manifests are applied in order and the first failure stops the rest; those already applied
+    stay committed, and running the same command again finds them unchanged.
+    """
+    paths = [manifest_paths] if isinstance(manifest_paths, str) else list(manifest_paths)
+    if changed_since is not None:
+        paths = changed_manifests(paths, changed_since, repo=repo, branch=branch)
+        if not paths:
+            print(json.dumps([]) if json_output else f"No manifests changed since {changed_since}; nothing to apply.")
+            return 0
+    elif not paths:
+        raise InputError("give a manifest to apply, or --changed-since REF to apply the manifests changed since REF")
+    several = changed_since is not None or len(paths) > 1
+    reports = []
+    for path in paths:
+        if several and not json_output:
+            print(f"== {path}")
+        report = apply_one(path, repo=repo, quiet=quiet or json_output, force=force, branch=branch, use_cache=use_cache)
+        reports.append(report.to_json())
+        if not json_output:
+            print_lines(report.lines())
+    if json_output:
+        print(json.dumps(reports if several else reports[0], indent=2))
+    return 0
+
+
+def apply_one(
+    manifest_path: str, *, repo: str | None, quiet: bool, force: bool, branch: str | None, use_cache: bool
+) -> BatchReport:
+    """One manifest, one run: a fresh plugin manager and one commit (or none if unchanged)."""
     manifest = load_manifest(manifest_path)
-    manager = make_plugin_manager()
     run = RunContext(
-        repo_root=Path(repo).resolve() if repo else manifest.path.parent,
+        repo_root=target_root(repo, manifest.path.parent),
         concurrency=manifest.limits.concurrency,
         force=force,
         branch=branch,
         use_cache=use_cache,
     )
-    with progress_display(quiet=quiet or json_output) as progress:
-        report = run_batch(manifest, manager, run, progress)
-    if json_output:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print_lines(report.lines())
-    return 0
+    with progress_display(quiet=quiet) as progress:
+        return run_batch(manifest, make_plugin_manager(), run, progress)
+
+
+def changed_manifests(candidates: Sequence[str], ref: str, *, repo: str | None, branch: str | None) -> list[str]:
+    """Those of ``candidates`` (or of the default globs) that differ between ``ref`` and HEAD."""
+    from batchproc._gitrepo import TargetRepository  # pygit2 loads only for --changed-since
+
+    repository = TargetRepository.discover(target_root(repo, Path.cwd()), branch=branch)
+    root = repository.root.resolve()
+    changed = set(repository.changed_files_since(ref))
+    if not candidates:
+        found = sorted({path for pattern in DEFAULT_MANIFESTS for path in root.glob(pattern)})
+        candidates = [os.path.relpath(path) for path in found]
+    selected = []
+    for candidate in candidates:
+        absolute = Path(candidate).resolve()
+        if not absolute.is_relative_to(root):
+            raise InputError(f"is not inside the repository {root} that --changed-since reads", file=candidate)
+        if absolute.relative_to(root).as_posix() in changed and absolute.is_file():
+            selected.append(candidate)
+    return selected

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from batchproc._commands import target_root
 from batchproc._console import print_lines
 from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
@@ -18,7 +18,7 @@ def plan(manifest_path: str, *, repo: str | None = None, json_output: bool = Fal
 
     manifest = load_manifest(manifest_path)
     manager = make_plugin_manager()
-    run = RunContext(repo_root=Path(repo).resolve() if repo else manifest.path.parent, concurrency=manifest.limits.concurrency, dry_run=True)
+    run = RunContext(repo_root=target_root(repo, manifest.path.parent), concurrency=manifest.limits.concurrency, dry_run=True)
     repository = TargetRepository.discover(run.repo_root)
     changes = repository.classify(render_batch(manifest, manager, run))
     counts = {status: sum(1 for change in changes if change.status == status) for status in ("add", "change", "same")}

@@ -7,6 +7,7 @@ import json
 from batchproc._console import print_lines
 from batchproc._manifest import load_manifest
 from batchproc._plugins import make_plugin_manager
+from batchproc._runner import plugin_problems
 from batchproc.errors import BatchprocError, ManifestError
 
 
@@ -17,9 +18,7 @@ def validate(manifest_paths: list[str], *, json_output: bool = False) -> int:
     for path in manifest_paths:
         try:
             manifest = load_manifest(path)
-            problems: list[BatchprocError] = []
-            for answer in manager.hook.batchproc_check_manifest(manifest=manifest):
-                problems.extend(answer or ())
+            problems = plugin_problems(manifest, manager)
             if problems:
                 raise ManifestError(problems)
             results[path] = []

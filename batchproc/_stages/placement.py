@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from batchproc import _naming
 from batchproc._naming import fill, pattern_fields
 from batchproc.errors import InputError
 from batchproc.hookspecs import hookimpl
@@ -36,19 +37,13 @@ def batchproc_public_path(asset: Asset, idf: IDF, manifest: Manifest) -> str:
 
 def naming_values(asset: Asset, idf: IDF) -> dict[str, Any]:
     """The fields a naming pattern may use: declared specs first, measured facts as defaults."""
-    width, height = idf.dimensions.width, idf.dimensions.height
-    values: dict[str, Any] = {
-        key: value for key, value in asset.specs.items() if isinstance(value, (str, int, float)) and not isinstance(value, bool)
-    }
-    values.update(
+    return _naming.naming_values(
+        asset.specs,
         slug=asset.slug,
         asset_id=asset.asset_id,
         category=asset.category,
-        width=width,
-        height=height,
+        width=idf.dimensions.width,
+        height=idf.dimensions.height,
+        mode=(idf.semantic and idf.semantic.mode) or idf.mode,
+        purpose=(idf.semantic and idf.semantic.purpose) or "icon",
     )
-    values.setdefault("size", width if width == height else f"{width}x{height}")
-    values.setdefault("mode", (idf.semantic and idf.semantic.mode) or idf.mode)
-    values.setdefault("style", "flat")
-    values.setdefault("purpose", (idf.semantic and idf.semantic.purpose) or "icon")
-    return values
