@@ -37,6 +37,7 @@ examples: $(VENV)/.installed
 	$(BIN)/python scripts/make_examples.py manifests/images
 
 benchmarks: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet '.[bench]'  # the palette benchmark's peers and numpy
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
