@@ -8,14 +8,16 @@ bug in batchproc and is shown with a traceback and the versions to quote in a bu
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import os
 import platform
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from batchproc import __version__
-from batchproc._commands import apply, extract, init, plan, plugins, schema, validate
 from batchproc.errors import BatchprocError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -51,8 +53,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = command("plan", "Show what apply would add, change or leave; writes nothing.")
     p.add_argument("manifest")
     p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
+    p.add_argument("--branch", help="plan for this branch (needed when HEAD is detached)")
+    p.add_argument("--force", action="store_true", help="plan as apply --force: local changes to targets do not stop it")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
-    p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes, 0 when none")
+    p.add_argument(
+        "--detailed-exitcode", action="store_true", help="exit 0 for no changes, 2 for changes, 1 for any error"
+    )
 
     p = command("validate", "Check manifests (schema and rules) without reading pixels.")
     p.add_argument("manifests", nargs="+", metavar="manifest")
@@ -75,46 +81,79 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(name: str) -> ModuleType:
+    """A command's module, imported when it runs: ``--help`` and a Ctrl-C at start-up stay cheap."""
+    return importlib.import_module(f"batchproc._commands.{name}")
+
+
 DISPATCH: dict[str, Callable[[argparse.Namespace], int]] = {
-    "apply": lambda a: apply.apply(
-        a.manifests, changed_since=a.changed_since, repo=a.repo, json_output=a.json, quiet=a.quiet, force=a.force, branch=a.branch, use_cache=not a.no_cache
+    "apply": lambda a: _command("apply").apply(
+        a.manifests,
+        changed_since=a.changed_since,
+        repo=a.repo,
+        json_output=a.json,
+        quiet=a.quiet,
+        force=a.force,
+        branch=a.branch,
+        use_cache=not a.no_cache,
     ),
-    "plan": lambda a: plan.plan(a.manifest, repo=a.repo, json_output=a.json, detailed_exitcode=a.detailed_exitcode),
-    "validate": lambda a: validate.validate(a.manifests, json_output=a.json),
-    "extract": lambda a: extract.extract(a.image),
-    "plugins": lambda a: plugins.plugins(json_output=a.json),
-    "schema": lambda a: schema.schema(a.name),
-    "init": lambda a: init.init(a.folder, output=a.output, batch_id=a.batch_id, force=a.force),
+    "plan": lambda a: _command("plan").plan(
+        a.manifest, repo=a.repo, branch=a.branch, force=a.force, json_output=a.json, detailed_exitcode=a.detailed_exitcode
+    ),
+    "validate": lambda a: _command("validate").validate(a.manifests, json_output=a.json),
+    "extract": lambda a: _command("extract").extract(a.image),
+    "plugins": lambda a: _command("plugins").plugins(json_output=a.json),
+    "schema": lambda a: _command("schema").schema(a.name),
+    "init": lambda a: _command("init").init(a.folder, output=a.output, batch_id=a.batch_id, force=a.force),
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
-    args = make_parser().parse_args(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exit_:
+        # With --detailed-exitcode, 2 means "changes"; a usage error must not look like that.
+        if exit_.code == EXIT_USAGE and "--detailed-exitcode" in (sys.argv[1:] if argv is None else argv):
+            return EXIT_FAILED
+        raise
+    wants_json = bool(getattr(args, "json", False))
     try:
         return DISPATCH[args.command](args)
     except BatchprocError as error:
-        for line in error.lines():
-            print(f"error: {line}", file=sys.stderr)
-        return error.exit_code
+        return _user_error([error], error.exit_code, wants_json)
     except BrokenPipeError:
         raise  # console_main treats a closed pipe as a normal end
-    except KeyboardInterrupt:
-        print("interrupted: nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as interrupt:  # the runner says what landed if the commit did
+        return _interrupted(interrupt, wants_json)
     except BaseExceptionGroup as group:
         user_errors, rest = group.split(BatchprocError)
         if rest is None and user_errors is not None:
-            for error in _flatten(user_errors):
-                for line in error.lines():
-                    print(f"error: {line}", file=sys.stderr)
-            return EXIT_FAILED
-        if rest is not None and rest.subgroup(KeyboardInterrupt) is not None:
-            print("interrupted: nothing was written", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return _user_error(_flatten(user_errors), EXIT_FAILED, wants_json)
+        interrupts = rest.subgroup(KeyboardInterrupt) if rest is not None else None
+        if interrupts is not None:
+            return _interrupted(interrupts.exceptions[0], wants_json)
         return _bug()
     except Exception:
         return _bug()
+
+
+def _interrupted(interrupt: BaseException, wants_json: bool) -> int:
+    detail = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], str) else "nothing was written"
+    return _report_failure([f"interrupted: {detail}"], EXIT_INTERRUPTED, wants_json)
+
+
+def _user_error(errors: list[BatchprocError], code: int, wants_json: bool) -> int:
+    return _report_failure([f"error: {line}" for error in errors for line in error.lines()], code, wants_json)
+
+
+def _report_failure(lines: list[str], code: int, wants_json: bool) -> int:
+    """One line per problem on stderr; with ``--json`` the same lines as JSON on stdout."""
+    for line in lines:
+        print(line, file=sys.stderr)
+    if wants_json:
+        print(json.dumps({"ok": False, "exit_code": code, "errors": [line.removeprefix("error: ") for line in lines]}, indent=2))
+    return code
 
 
 def _flatten(group: BaseExceptionGroup) -> list[BatchprocError]:

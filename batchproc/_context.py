@@ -28,6 +28,8 @@ class RunContext:
     cache_dir: Path | None = None
     branch: str | None = None
     dry_run: bool = False
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Each asset's input fingerprint by asset id (see ``_provenance``), recorded in tokens.json."""
     limiter: trio.CapacityLimiter = field(init=False)
     plugin_state: dict[str, Any] = field(default_factory=dict)
     """What a plugin shares between the assets of this run (the http extractor's rate limit),

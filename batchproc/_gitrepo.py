@@ -13,11 +13,9 @@ branch at the journal's commit knows the stale files are ours, not the user's, a
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Literal
 import pygit2
 from pygit2.enums import FileMode, RepositoryState
 
-from batchproc import _gitlfs
+from batchproc import _gitlfs, _lockfile, _testpoint
 from batchproc._gitlfs import write_atomically
 from batchproc.errors import RepositoryError
 from batchproc.models import Author
@@ -72,6 +70,7 @@ class _Planned:
     mode: int
     head_id: pygit2.Oid | None
     lfs_oid: str | None  # sha256 of ``data`` when LFS stores it
+    lfs_path: bool  # LFS owns the path (``data`` may already be a pointer, as HEAD holds it)
 
     @property
     def status(self) -> Literal["add", "change", "same"]:
@@ -83,8 +82,8 @@ class _Planned:
 class TargetRepository:
     """The git repository a batch lands in, with its work tree."""
 
-    lock_timeout: float = 10.0
-    """Seconds to wait for another apply on this repository before giving up."""
+    lock_timeout: float | None = None
+    """Seconds to wait for another apply before giving up; None: $BATCHPROC_LOCK_TIMEOUT, else 10."""
 
     def __init__(self, repo: pygit2.Repository, branch: str, *, attach_head: bool) -> None:
         self._repo = repo
@@ -141,6 +140,24 @@ class TargetRepository:
         entry = _entry(tip.tree, path) if tip is not None else None
         return entry.data if isinstance(entry, pygit2.Blob) else None
 
+    def head_paths(self, folder: str) -> list[str]:
+        """Every file under ``folder`` in HEAD's tree, sorted; empty when HEAD has no such folder."""
+        tip = self._tip()
+        tree = _entry(tip.tree, folder) if tip is not None else None
+        found: list[str] = []
+
+        def walk(node: pygit2.Tree, prefix: str) -> None:
+            for child in node:
+                path = f"{prefix}/{child.name}"
+                if isinstance(child, pygit2.Tree):
+                    walk(child, path)
+                else:
+                    found.append(path)
+
+        if isinstance(tree, pygit2.Tree):
+            walk(tree, folder.strip("/"))
+        return sorted(found)
+
     def classify(self, files: Mapping[str, bytes]) -> list[Change]:
         """Each file of the batch as an add, a change or the same as HEAD."""
         return [Change(p.path, p.data, p.status) for p in self._plan(files)]
@@ -166,7 +183,8 @@ class TargetRepository:
         """Refuse to overwrite what the user has not committed, links and odd paths.
 
         A target path whose index entry or work-tree file differs from both HEAD and the new
-        output holds work we would lose; ``force`` overwrites it anyway. Links, ``.git`` and
+        output holds work we would lose; ``force`` overwrites it anyway. A deleted target holds
+        nothing to lose and is written again. Links, ``.git`` and
         paths that clash with a file or folder are refused even with ``force``.
         """
         planned = self._plan(files)
@@ -181,7 +199,9 @@ class TargetRepository:
         index.read()
         conflicts = index.conflicts
         for item in planned:
-            allowed = {item.head_id, item.blob_id}
+            # None: a target deleted (or `git rm`ed) holds no content to lose; the batch
+            # declares the file, so it comes back, like `git checkout` would bring it back.
+            allowed = {item.head_id, item.blob_id, None}
             if recovering is not None and item.path in recovering[1]:
                 previous = _entry(recovering[0], item.path) if recovering[0] is not None else None
                 allowed.add(previous.id if previous is not None else None)
@@ -200,7 +220,7 @@ class TargetRepository:
             data = (self.root / item.path).read_bytes()
         except FileNotFoundError:
             return None
-        if item.lfs_oid is not None and not _gitlfs.is_pointer(data):
+        if item.lfs_path and not _gitlfs.is_pointer(data):
             data = _gitlfs.pointer_for(data)[0]
         return pygit2.hash(data)
 
@@ -244,17 +264,10 @@ class TargetRepository:
                 with self._lock_guard:
                     self._lock_depth -= 1
             return
-        fd = os.open(self._commondir / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise RepositoryError(f"another batchproc apply is running on {self.root}; try again") from None
-                    time.sleep(0.05)
+        if timeout is None:
+            timeout = self.lock_timeout if self.lock_timeout is not None else _lockfile.timeout_from_env()
+        busy = f"another batchproc apply is running on {self.root}; try again"
+        with _lockfile.exclusive(self._commondir / _LOCK, timeout, busy):
             with self._lock_guard:
                 self._lock_depth = 1
             try:
@@ -263,8 +276,6 @@ class TargetRepository:
                 with self._lock_guard:
                     self._lock_depth = 0
                     self._forced = frozenset()
-        finally:
-            os.close(fd)  # releases the flock; the file stays, deleting it would race
 
     def commit(
         self,
@@ -282,11 +293,14 @@ class TargetRepository:
         implied for paths a ``check_worktree(force=True)`` cleared under the same lock hold.
         """
         with self.locked():
+            _testpoint.reached("locked")
             _check_state(self._repo)
             _pick_branch(self._repo, self.branch)  # HEAD may have moved since discover
             self.check_worktree(files, force=force or set(files) <= self._forced)
             planned = self._plan(files)
+            _gitlfs.remove_stale_temps({self._gitdir} | {(self.root / p).parent for p in files})  # a killed run's
             self._store(planned)
+            _testpoint.reached("objects")
             tip = self._tip()
             if all(item.status == "same" for item in planned):
                 self._update_worktree(planned)
@@ -300,8 +314,11 @@ class TargetRepository:
             parents = [tip.id] if tip is not None else []
             commit_id = self._repo.create_commit(None, author_sig, self._committer(author_sig), text, tree, parents)
             self._write_journal(commit_id, tip, planned)
+            _testpoint.reached("journal")
             self._move_branch(commit_id, tip, f"batchproc: {text.splitlines()[0]}")
+            _testpoint.reached("ref")
             self._update_worktree(planned)
+            _testpoint.reached("worktree")
             (self._gitdir / _JOURNAL).unlink(missing_ok=True)
             return str(commit_id)
 
@@ -341,12 +358,14 @@ class TargetRepository:
         planned = []
         for path, data in files.items():
             head = _entry(tree, path) if tree is not None else None
-            lfs = any(_gitlfs.is_lfs_path(path, r) for r in rules) and not _gitlfs.is_pointer(data)
-            blob, lfs_oid = _gitlfs.pointer_for(data) if lfs else (data, None)
+            lfs_path = any(_gitlfs.is_lfs_path(path, r) for r in rules)
+            blob, lfs_oid = _gitlfs.pointer_for(data) if lfs_path and not _gitlfs.is_pointer(data) else (data, None)
             # Keep an executable bit HEAD already has; everything new is a plain file.
             mode = head.filemode if head is not None else FileMode.BLOB
             planned.append(
-                _Planned(path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid)
+                _Planned(
+                    path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid, lfs_path
+                )
             )
         return planned
 
@@ -421,6 +440,7 @@ class TargetRepository:
         index = self._repo.index
         index.read()
         dirty = False
+        written = 0
         for item in planned:
             target = self.root / item.path
             wrote = not _has_content(target, item.data)
@@ -432,6 +452,8 @@ class TargetRepository:
                         f"{item.path} could not be written ({error.strerror}); "
                         "fix that and run batchproc again to finish"
                     ) from error
+                written += 1
+                _testpoint.reached(f"file-{written}")
             entry = _staged(index, item.path)
             conflicts = index.conflicts
             if conflicts is not None and item.path in conflicts:
@@ -441,6 +463,7 @@ class TargetRepository:
                 index.add(_StatEntry(item.path, item.blob_id, item.mode, target.lstat()))
                 dirty = True
         if dirty:
+            _testpoint.reached("index")
             try:
                 index.write()
             except pygit2.GitError as error:

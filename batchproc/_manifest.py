@@ -167,7 +167,7 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
             named = "name" in document.data["assets"][index]
             problem(
                 f"{asset.name if named else Path(asset.source).name!r} gives an empty slug (file names use ASCII "
-                "letters and digits); write a name with some",
+                "letters and digits); set name: to text with Latin letters or digits",
                 at + ("name" if named else "path",),
             )
         header = _rules.png_header(asset.path)

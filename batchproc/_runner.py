@@ -15,9 +15,11 @@ from typing import Protocol
 import pluggy
 import trio
 
+from batchproc import _testpoint
 from batchproc._cache import extract_cached
 from batchproc._context import RunContext, resolve, resolve_all
 from batchproc._naming import collision_key, unsafe_path
+from batchproc._provenance import input_fingerprints
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
@@ -62,21 +64,40 @@ def run_batch(
     commit: bool = True,
 ) -> BatchReport:
     """Process every asset concurrently, then land them as one commit (unless ``commit`` is false)."""
-    return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit)
+    landed: list[str | None] = []
+    try:
+        return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit, landed)
+    except KeyboardInterrupt:
+        # The commit runs in a worker thread that trio lets finish (half a commit would be
+        # worse); Ctrl-C then surfaces here, and the user must hear that the batch did land.
+        if landed:
+            done = f"the batch was already committed as {landed[0]}" if landed[0] else "the repository already held the batch"
+            raise KeyboardInterrupt(f"too late to cancel: {done}") from None
+        raise
 
 
 def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, bytes]:
     """Every file the batch would commit, by path, rendered in memory; nothing is written."""
+    return collect_files(manifest, render_assets(manifest, manager, run))
 
-    async def render() -> dict[str, bytes]:
+
+def render_assets(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, AssetResult]:
+    """Every asset through its stages, in memory, by asset id; nothing is written."""
+
+    async def render() -> dict[str, AssetResult]:
         check_manifest(manifest, manager)
-        return collect_files(manifest, await process_assets(manifest, manager, run, SilentProgress()))
+        return await process_assets(manifest, manager, run, SilentProgress())
 
     return trio.run(render)
 
 
 async def _run_batch(
-    manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress, commit: bool
+    manifest: Manifest,
+    manager: pluggy.PluginManager,
+    run: RunContext,
+    progress: Progress,
+    commit: bool,
+    landed: list[str | None],
 ) -> BatchReport:
     check_manifest(manifest, manager)
     started = time.perf_counter()
@@ -86,7 +107,9 @@ async def _run_batch(
     commit_started = time.perf_counter()
     commit_id = None
     if commit:
+        _testpoint.reached("commit")
         commit_id = await resolve(manager.hook.batchproc_commit(files=files, message=message, manifest=manifest, run=run))
+        landed.append(commit_id)
     finished = time.perf_counter()
     status = "dry run" if not commit else ("committed" if commit_id else "no changes")
     report = BatchReport(
@@ -107,6 +130,7 @@ async def process_assets(
     manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress
 ) -> dict[str, AssetResult]:
     """Every asset through extract, place and render; the first failure cancels the others."""
+    run.inputs.update(input_fingerprints(manifest, manager))
     results: dict[str, AssetResult] = {}
     failures: list[BatchprocError] = []
 
@@ -138,6 +162,7 @@ async def process_asset(
     hook = manager.hook
 
     progress.stage(asset.asset_id, "extract")
+    _testpoint.reached("extract")
     clock = time.perf_counter()
     version = _extractor_versions(manager).get(manifest.extractor.name, "")
     idf = await extract_cached(

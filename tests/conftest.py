@@ -43,15 +43,19 @@ def git(repo: Path, *args: str, check: bool = True) -> str:
     return result.stdout
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """An empty repository (no commit yet) with a local identity."""
-    path = tmp_path / "frontend"
-    path.mkdir()
+def init_repo(path: Path) -> Path:
+    """A new repository at ``path`` (no commit yet) with a local identity."""
+    path.mkdir(parents=True)
     git(path, "init", "--quiet", "--initial-branch=main")
     git(path, "config", "user.name", "Dee Signer")
     git(path, "config", "user.email", "dee@example.com")
     return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty repository (no commit yet) with a local identity."""
+    return init_repo(tmp_path / "frontend")
 
 
 @pytest.fixture

@@ -160,12 +160,13 @@ def test_init_with_a_folder_or_output_it_cannot_use(tmp_path: Path, write_png, c
     write_png("pngs/a.png")
     long_name = "r" * 300
     assert main(["init", str(tmp_path / long_name)]) == 2
-    assert main(["init", str(tmp_path / "pngs"), "--output", str(tmp_path / "missing" / "batch.yaml")]) == 2
+    (tmp_path / "taken").write_text("a file where a folder would go")
+    assert main(["init", str(tmp_path / "pngs"), "--output", str(tmp_path / "taken" / "batch.yaml")]) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"error: {tmp_path / long_name}: no such folder",
-        f"error: {tmp_path / 'missing' / 'batch.yaml'}: cannot be written: No such file or directory",
+        f"error: {tmp_path / 'taken' / 'batch.yaml'}: cannot be written: File exists",
     ]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["pngs"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pngs", "taken"]
 
 
 def test_extract_refuses_a_device_instead_of_reading_it_forever(capsys) -> None:

@@ -314,8 +314,8 @@ def test_a_name_without_ascii_letters_has_no_slug(folder: Path) -> None:
     (folder / "東京.png").write_bytes((folder / "a.png").read_bytes())
     text = "batch_id: b\nassets:\n  - {asset_id: A-1, path: a.png, score: 95, name: 東京}\n  - {asset_id: A-2, path: 東京.png, score: 95}\n"
     assert problems(folder, text) == [
-        ":3: assets[0].name: '東京' gives an empty slug (file names use ASCII letters and digits); write a name with some",
-        ":4: assets[1].path: '東京.png' gives an empty slug (file names use ASCII letters and digits); write a name with some",
+        ":3: assets[0].name: '東京' gives an empty slug (file names use ASCII letters and digits); set name: to text with Latin letters or digits",
+        ":4: assets[1].path: '東京.png' gives an empty slug (file names use ASCII letters and digits); set name: to text with Latin letters or digits",
     ]
 
 

@@ -106,14 +106,27 @@ def test_apply_outside_a_repository(tmp_path: Path, example_batch: Path, capsys:
     )
 
 
-def test_init_writes_a_manifest_that_validates(tmp_path: Path, write_png, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_writes_a_manifest_that_validates_once_scored(tmp_path: Path, write_png, capsys: pytest.CaptureFixture[str]) -> None:
     write_png("pngs/Velvet Curtain.png")
-    write_png("pngs/b.png", colour="#203040")
+    write_png("pngs/icon-moon-512.png", colour="#203040")
     (tmp_path / "pngs" / "notes.txt").write_text("not an image")
-    assert main(["init", str(tmp_path / "pngs")]) == 0
-    assert capsys.readouterr().out == f"Wrote {tmp_path / 'pngs' / 'batch.yaml'} with 2 assets\n"
-    assert main(["validate", str(tmp_path / "pngs" / "batch.yaml")]) == 0
-    assert main(["init", str(tmp_path / "pngs")]) == 2
+    target = tmp_path / "manifests" / "drop.yaml"  # a folder that does not exist yet
+    assert main(["init", str(tmp_path / "pngs"), "-o", str(target)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Wrote {target} with 2 assets (1 file skipped: not PNG)",
+        f"Next: set each score, then `batchproc validate {target}`",
+    ]
+    # Unscored assets must not ship by accident: validate says where each score is missing.
+    assert main(["validate", str(target)]) == 2
+    assert capsys.readouterr().out.splitlines() == [
+        f"{target}:8: assets[0].score: expected a number, got nothing; write a value or remove the key",
+        f"{target}:13: assets[1].score: expected a number, got nothing; write a value or remove the key",
+    ]
+    text = target.read_text()
+    assert 'name: "icon-moon"\n    category: icons' in text
+    target.write_text(text.replace("score:     #", "score: 93  #"))
+    assert main(["validate", str(target)]) == 0
+    assert main(["init", str(tmp_path / "pngs"), "-o", str(target)]) == 2
 
 
 def test_plugins_lists_the_built_in_stages(capsys: pytest.CaptureFixture[str]) -> None:

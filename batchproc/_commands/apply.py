@@ -47,6 +47,10 @@ def apply(
     elif not paths:
         raise InputError("give a manifest to apply, or --changed-since REF to apply the manifests changed since REF")
     several = changed_since is not None or len(paths) > 1
+    if several:
+        # Bad input in any manifest stops the run before the first commit, not halfway through.
+        for path in paths:
+            load_manifest(path)
     reports = []
     for path in paths:
         if several and not json_output:

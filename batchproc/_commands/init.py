@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from batchproc._png import PNG_SIGNATURE
@@ -11,6 +12,13 @@ from batchproc._rules import is_folder
 from batchproc.errors import InputError
 
 MAX_ASSETS = 5
+BATCH_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CATEGORY_WORDS = {  # a file-name word that says what the image is
+    "pattern": "patterns", "patterns": "patterns", "tile": "patterns",
+    "wallpaper": "wallpapers", "texture": "wallpapers", "background": "wallpapers",
+    "motif": "motifs", "icon": "icons", "icons": "icons",
+}
+_SIZE_SUFFIX = re.compile(r"-\d+(?:x\d+)?$")
 
 
 def init(folder: str, *, output: str | None = None, batch_id: str | None = None, force: bool = False) -> int:
@@ -19,37 +27,62 @@ def init(folder: str, *, output: str | None = None, batch_id: str | None = None,
     if not is_folder(source):
         raise InputError("no such folder", file=folder)
     try:
-        pngs = sorted(p for p in source.iterdir() if p.is_file() and not p.is_symlink() and _is_png(p))
+        files = [p for p in source.iterdir() if p.is_file() and not p.is_symlink()]
+        pngs = sorted(p for p in files if _is_png(p))
     except OSError as error:
         raise InputError(f"cannot be read: {error.strerror}", file=folder) from None
     if not pngs:
         raise InputError("holds no PNG files", file=folder)
+    others = len(files) - len(pngs)
+    if batch_id is not None and not BATCH_ID.match(batch_id):
+        raise InputError("use letters, digits, '.', '-' and '_' (no '/' or spaces)", where=f"--batch-id {batch_id!r}")
     target = Path(output) if output else source / "batch.yaml"
     if target.exists() and not force:
         raise InputError("already exists; pass --force to overwrite it", file=str(target))
     name = batch_id or f"batch-{slug_from_filename(source.resolve().name) or 'assets'}"
     lines = [
-        "# yaml-language-server: $schema=https://batchproc.dev/schemas/manifest.schema.json",
+        "# A batch for `batchproc apply`. Set each asset's real score (only 90 and above ship),",
+        "# check name and category, then run `batchproc validate` on this file.",
         f"batch_id: {name}",
         f"title: {name.removeprefix('batch-').replace('-', ' ').title()}",
         "assets:",
     ]
     for number, png in enumerate(pngs[:MAX_ASSETS], start=1):
         relative = Path(os.path.relpath(png.resolve(), target.resolve().parent))
+        slug = slug_from_filename(png.stem)
         lines += [
             f"  - asset_id: ASSET-{number}",
             f'    path: "{relative.as_posix()}"',
-            "    score: 90  # set the real score; assets below 90 do not ship",
-            f'    name: "{slug_from_filename(png.stem) or png.stem}"',
-            "    category: specimens  # patterns, wallpapers, specimens, motifs, icons",
+            "    score:     # required: the asset's score, 0-100",
+            f'    name: "{_SIZE_SUFFIX.sub("", slug) or slug or png.stem}"',
+            f"    category: {guess_category(slug)}  # patterns, wallpapers, specimens, motifs, icons, or your own",
         ]
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot be written: {error.strerror}", file=str(target)) from None
-    skipped = len(pngs) - MAX_ASSETS
-    print(f"Wrote {target} with {min(len(pngs), MAX_ASSETS)} assets" + (f" ({skipped} more PNGs left out: a batch holds 5)" if skipped > 0 else ""))
+    listed = min(len(pngs), MAX_ASSETS)
+    notes = []
+    if len(pngs) > MAX_ASSETS:
+        notes.append(f"{_count(len(pngs) - MAX_ASSETS, 'more PNG')} left out: a batch holds {MAX_ASSETS}")
+    if others:
+        notes.append(f"{_count(others, 'file')} skipped: not PNG")
+    print(f"Wrote {target} with {_count(listed, 'asset')}" + (f" ({'; '.join(notes)})" if notes else ""))
+    print("Next: set each score, then `batchproc validate " + str(target) + "`")
     return 0
+
+
+def guess_category(slug: str) -> str:
+    """The category a file name suggests (``pattern-dark-wood`` is a pattern), else specimens."""
+    for word in slug.split("-"):
+        if word in _CATEGORY_WORDS:
+            return _CATEGORY_WORDS[word]
+    return "specimens"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _is_png(path: Path) -> bool:
