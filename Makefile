@@ -23,13 +23,21 @@ demo: $(VENV)/.installed
 	echo && git -C "$$repo" log --stat --format='commit %H%nAuthor: %an <%ae>%n%n    %s%n' && \
 	echo "Scratch repository: $$repo"
 
-test: $(VENV)/.installed
+# Style Dictionary and Terrazzo for tests/test_token_tools.py, from the lock file; without npm
+# those tests skip and say why.
+JS_TOOLS := tests/js/node_modules/.installed
+$(JS_TOOLS): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --prefix tests/js && touch $@; \
+	else echo "npm not found: the token-tool tests will be skipped"; fi
+
+test: $(VENV)/.installed $(JS_TOOLS)
 	$(BIN)/pytest
 
 examples: $(VENV)/.installed
 	$(BIN)/python scripts/make_examples.py manifests/images
 
 benchmarks: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet '.[bench]'  # the palette benchmark's peers and numpy
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

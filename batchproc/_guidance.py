@@ -8,6 +8,9 @@ from batchproc._color import contrast_ratio, hex_to_rgb
 from batchproc.models import IDF, Asset
 
 AA_NORMAL = 4.5
+BUSY = 0.3
+"""A region more than this share covered by motifs is too busy for text straight on it."""
+REGIONS = (("upper-left", "top", "upper-right"), ("left", "centre", "right"), ("lower-left", "bottom", "lower-right"))
 _WHITE = "#ffffff"
 _NEAR_BLACK = "#111111"
 
@@ -24,6 +27,10 @@ class Guidance:
     failing_text: tuple[tuple[str, float], ...]
     """Palette colours that would fail WCAG AA as body text on the background, with ratios."""
     overlay_opacity: float
+    busy_regions: tuple[tuple[str, float], ...]
+    """The 3x3 grid's regions covered more than BUSY, with their shares, top row first."""
+    quiet_regions: tuple[str, ...]
+    """The regions where text can sit straight on the image."""
     suits: tuple[str, ...]
     avoid: tuple[str, ...]
 
@@ -47,6 +54,7 @@ def advise(asset: Asset, idf: IDF, public_path: str) -> Guidance:
     failing = tuple((c.hex, c.ratio) for c in idf.contrast if c.ratio < AA_NORMAL)
     dark = idf.mode == "dark"
     suits, avoid = _suits(asset.category, tiles, dark)
+    regions = [(name, share) for names, shares in zip(REGIONS, idf.coverage.grid) for name, share in zip(names, shares)]
     return Guidance(
         public_url=public_url(public_path),
         background_repeat=repeat,
@@ -55,6 +63,8 @@ def advise(asset: Asset, idf: IDF, public_path: str) -> Guidance:
         text_contrast=ratio,
         failing_text=failing,
         overlay_opacity=0.85 if dark else 0.6,
+        busy_regions=tuple((name, share) for name, share in regions if share > BUSY),
+        quiet_regions=tuple(name for name, share in regions if share <= BUSY),
         suits=suits,
         avoid=avoid,
     )

@@ -9,42 +9,37 @@ greyscale PNG gives the same answer as its 8-bit RGB twin.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import io
 import math
-import statistics
 import struct
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageFilter
 
-from batchproc._color import (
-    Lab,
-    contrast_ratio,
-    delta_e76,
-    delta_e2000,
-    relative_luminance,
-    rgb_to_hex,
-    rgb_to_lab,
-)
+from batchproc._color import contrast_ratio, relative_luminance, rgb_to_hex
+from batchproc._palette import cluster, merge_close, representative
 from batchproc._png import MAX_PIXELS, PngHeader, check_chunks, read_png_header
+from batchproc._tileability import Box, tileability
 from batchproc.errors import ExtractionError, InputError
+
+__all__ = ["MAX_PIXELS", "extract_palette", "measure", "normalised_pixels", "read_png_header"]
 
 SAMPLE_PIXELS = 250_000
 """Colours are measured on a nearest-neighbour sample this big: real pixels, bounded time."""
 
-QUANTISE_PIXELS = 20_000
-"""Median cut with k-means refinement finds palette centres on a smaller sample still: on the
-design corpus it is as faithful as on 250k pixels (mean ΔE76 to the palette within 0.1) and
-up to 20 times faster on photographic images."""
+QUANTISE_PIXELS = 4_096
+"""Palette colours are chosen on a smaller sample still: on the design corpus 4k pixels give a
+palette within 0.1 ΔE76 of 20k pixels' fidelity in a third of the time (benchmarks/palette.py)."""
+
+REPRESENTATIVE_PIXELS = 4_096
+"""Each palette colour is a real colour of a sample this small: cheap to search in Python."""
+
+CANDIDATES = 64
+"""Octree colours handed to the CIELAB k-means: enough to split any 8-colour palette well."""
 
 PALETTE_SIZE = 8
-MERGE_DELTA_E = 2.5
-"""Palette colours closer than this (ΔE2000) are one colour to the eye and are merged."""
 
 DARK_LUMINANCE = 0.18
 """Below this WCAG luminance a background is dark: at 0.179 white and black text have equal
@@ -106,6 +101,8 @@ def _to_rgba(part: Image.Image, key: Any) -> Image.Image:
             high = halves.getchannel("A").point(lambda v: 255 if v == key >> 8 else 0)
             alpha = ImageChops.invert(ImageChops.multiply(low, high))
         return Image.merge("RGBA", (grey, grey, grey, alpha))
+    if part.mode == "RGBA":
+        return part  # already what every measurement reads (and never writes)
     if part.mode == "1":
         part = part.convert("L")
     part.info.pop("transparency", None)
@@ -115,10 +112,10 @@ def _to_rgba(part: Image.Image, key: Any) -> Image.Image:
 
 
 def _sample(image: Image.Image, pixels: int = SAMPLE_PIXELS) -> Image.Image:
-    """The image itself, or a nearest-neighbour sample (only real colours) of about ``pixels``."""
+    """The image itself (not a copy), or a nearest-neighbour sample (real colours) of ``pixels``."""
     width, height = image.size
     if width * height <= pixels:
-        return image.copy()
+        return image
     factor = math.sqrt(width * height / pixels)
     size = (max(1, round(width / factor)), max(1, round(height / factor)))
     return image.resize(size, Image.Resampling.NEAREST)
@@ -135,15 +132,8 @@ def measure(path: Path) -> dict[str, Any]:
     :class:`ExtractionError` for one whose image data cannot be decoded.
     """
     file = str(path)
-    try:
-        data = path.read_bytes()  # read once: hash, header and decoder share these bytes
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror}); check the path", file=file) from exc
-    header = read_png_header(data, file=file)
-    check_chunks(data, file=file)
-    image = _decode(data, file)
-    key = _transparency_key(image, header)
-
+    data, header, decoded, decoded_key = _open(path)
+    image, key, profile = _in_srgb(decoded, decoded_key)
     colours = _Colours(_to_rgba(_sample(image), key))
     background = colours.background()
     return {
@@ -151,11 +141,12 @@ def measure(path: Path) -> dict[str, Any]:
         "dimensions": {
             "width": header.width,
             "height": header.height,
-            "mode": image.mode,
+            "mode": decoded.mode,
             "color_type": header.color_type_name,
             "bit_depth": header.bit_depth,
-            "alpha": header.color_type in (4, 6) or "transparency" in image.info,
-            "frames": getattr(image, "n_frames", 1),
+            "alpha": header.color_type in (4, 6) or "transparency" in decoded.info,
+            "frames": getattr(decoded, "n_frames", 1),
+            "color_profile": profile,
         },
         "transparent_share": _round(colours.transparent_share),
         "background": background,
@@ -165,6 +156,78 @@ def measure(path: Path) -> dict[str, Any]:
         "tileability": _tileability(image, key),
         "contrast": colours.contrast(),
     }
+
+
+def _open(path: Path) -> tuple[bytes, PngHeader, Image.Image, Any]:
+    """Read, check and decode one PNG: its bytes, header, decoded image and tRNS key."""
+    file = str(path)
+    try:
+        data = path.read_bytes()  # read once: hash, header and decoder share these bytes
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror}); check the path", file=file) from exc
+    header = read_png_header(data, file=file)
+    check_chunks(data, file=file)
+    image = _decode(data, file)
+    return data, header, image, _transparency_key(image, header)
+
+
+def extract_palette(path: Path) -> list[Colour]:
+    """The palette colours ``measure`` reports, without the rest: for benchmarks against peers."""
+    image, key, _ = _in_srgb(*_open(path)[2:])
+    rgba = _to_rgba(_sample(image), key)
+    threshold = _alpha_threshold(rgba.getchannel("A"))
+    return [] if threshold is None else _choose_colours(rgba, threshold)[0]
+
+
+def normalised_pixels(path: Path) -> Image.Image:
+    """The full-resolution 8-bit sRGB RGBA picture every measurement starts from."""
+    image, key, _ = _in_srgb(*_open(path)[2:])
+    return _to_rgba(image, key)
+
+
+_PROBE = [(v, w, x) for v in (0, 60, 128, 200, 255) for w in (0, 128, 255) for x in (0, 90, 255)]
+"""Colours that tell an sRGB-like profile (each maps to itself within 1) from any other."""
+
+
+def _in_srgb(image: Image.Image, key: Any) -> tuple[Image.Image, Any, dict[str, Any] | None]:
+    """The image in sRGB, its tRNS key, and what its embedded profile (iCCP) was.
+
+    Browsers show a Display P3 or Adobe RGB PNG through its profile, so a colour measured from
+    the raw values would be wrong by up to 20 ΔE. An RGB profile that is not sRGB-like has its
+    pixels converted to sRGB (relative colorimetric, as browsers do); an sRGB profile, a grey
+    one or an unreadable one leaves the values as they are (a browser ignores a broken one).
+    """
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA", "P"):
+        return image, key, None
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = (ImageCms.getProfileDescription(source) or "").strip() or "unnamed"
+        if source.profile.xcolor_space.strip() != "RGB":
+            return image, key, {"name": name, "converted": False}
+        transform = ImageCms.buildTransform(source, _srgb_profile(), "RGBA", "RGBA")
+        probe = Image.new("RGBA", (len(_PROBE), 1))
+        probe.putdata([(*colour, 255) for colour in _PROBE])
+        mapped = ImageCms.applyTransform(probe, transform)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image, key, None
+    assert mapped is not None
+    if all(abs(a - b) <= 1 for a, b in zip(probe.tobytes(), mapped.tobytes())):
+        return image, key, {"name": name, "converted": False}
+    rgba = _to_rgba(image, key)  # the tRNS key applies to the file's values, before converting
+    converted = ImageCms.applyTransform(rgba, transform)
+    assert converted is not None
+    return converted, None, {"name": name, "converted": True}
+
+
+_SRGB: list[Any] = []
+
+
+def _srgb_profile() -> Any:
+    """lcms's built-in sRGB profile, made once (building it costs a millisecond)."""
+    if not _SRGB:
+        _SRGB.append(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")))
+    return _SRGB[0]
 
 
 def _round(value: float) -> float:
@@ -182,6 +245,9 @@ Colour = tuple[int, int, int]
 
 def _colours_under(rgb: Image.Image, mask: Image.Image, limit: int) -> list[tuple[int, Colour]] | None:
     """The exact colours (count, rgb) of the pixels under ``mask``; None if more than ``limit``."""
+    if mask.getextrema() == (255, 255):  # the common case, an opaque image: no compositing
+        every = rgb.getcolors(limit)
+        return None if every is None else list(every)
     # Pixels outside the mask all become (0, 0, 0, 0): one entry, told apart by its alpha.
     picked = Image.composite(rgb, Image.new("RGB", rgb.size), mask)
     found = Image.merge("RGBA", (*picked.split(), mask)).getcolors(limit + 1)
@@ -191,17 +257,94 @@ def _colours_under(rgb: Image.Image, mask: Image.Image, limit: int) -> list[tupl
     return colours if len(colours) <= limit else None
 
 
-def _representative(colours: list[tuple[int, Colour]], mean: list[float]) -> Colour:
-    """A cluster's colour: its most frequent exact colour if common (a painted fill), else the
-    usual colour nearest its mean (a texture); always a colour that is in the image."""
-    frequent = heapq.nlargest(256, colours)
-    top_count, top = frequent[0]
-    if top_count * 4 >= sum(count for count, _ in colours):
-        return top
-    return min(
-        (colour for _, colour in frequent),
-        key=lambda c: ((c[0] - mean[0]) ** 2 + (c[1] - mean[1]) ** 2 + (c[2] - mean[2]) ** 2, c),
-    )
+def _alpha_threshold(alpha: Image.Image) -> int | None:
+    """The alpha from which a pixel counts for colour; None when nothing is visible.
+
+    Mostly transparent pixels are ignored for colour; a faint-only image uses what it has.
+    """
+    histogram = alpha.histogram()
+    return 128 if sum(histogram[128:]) else 1 if sum(histogram[1:]) else None
+
+
+def _selector(value: int) -> list[int]:
+    """A point() table: 255 where a label image holds ``value``, 0 elsewhere."""
+    table = [0] * 256
+    table[value] = 255
+    return table
+
+
+def _exact_colours(rgba: Image.Image, threshold: int) -> list[Colour] | None:
+    """The counted pixels' exact colours, commonest first, if there are at most PALETTE_SIZE.
+
+    None also when the pixels hold more than a few hundred RGBA values, counted or not: the
+    clustering then finds the same colours, only more slowly.
+    """
+    found = rgba.getcolors(_EXACT_LIMIT)
+    if found is None:
+        return None
+    counts: dict[Colour, int] = {}
+    for count, (red, green, blue, alpha) in found:
+        if alpha >= threshold:
+            counts[(red, green, blue)] = counts.get((red, green, blue), 0) + count
+    if len(counts) > PALETTE_SIZE:
+        return None
+    return [colour for colour, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+_EXACT_LIMIT = 256
+
+
+def _choose_colours(rgba: Image.Image, threshold: int) -> tuple[list[Colour], bool]:
+    """The palette's colours (real image colours, commonest first) and whether they are exact.
+
+    Up to PALETTE_SIZE exact colours are the palette as they are. Otherwise Pillow's octree
+    cuts a small sample into candidate colours (each the mean of its pixels), k-means in
+    CIELAB (``_palette.cluster``) groups the candidates, and each group is represented by the
+    real colour of a still smaller sample nearest the group's mean. Uncounted pixels carry
+    alpha 0 into the octree, so they fall into candidates of their own and are never counted.
+    """
+    few = _exact_colours(rgba, threshold)
+    if few is not None:
+        return few, True
+    small = _sample(rgba, QUANTISE_PIXELS)
+    *bands, alpha = small.split()
+    mask = alpha.point([0] * threshold + [255] * (256 - threshold))
+    rgb = Image.merge("RGB", bands)
+    # Candidates come from a median-filtered copy: sensor or dither noise would otherwise split
+    # one painted fill into several near-identical candidates and so several palette colours.
+    smooth = rgb.filter(ImageFilter.MedianFilter(3))
+    quantised = Image.merge("RGBA", (*smooth.split(), mask)).quantize(CANDIDATES, Image.Quantize.FASTOCTREE)
+    indices = Image.frombytes("L", rgb.size, quantised.tobytes())
+    counts = indices.histogram(mask=mask)
+    flat = quantised.getpalette() or []
+    used = [index for index in range(256) if counts[index]]
+    candidates: list[tuple[int, Colour]] = [(counts[i], tuple(flat[3 * i : 3 * i + 3])) for i in used]  # type: ignore[misc]
+    groups = cluster(candidates, PALETTE_SIZE)
+    lut = [255] * 256
+    for index, group in zip(used, groups):
+        lut[index] = group
+    # Every group's real colours in one pass: the label rides in the alpha band (255 = none).
+    labels = indices.point(lut)
+    found = Image.merge("RGBA", (*_sample(rgb, REPRESENTATIVE_PIXELS).split(), _sample(labels, REPRESENTATIVE_PIXELS)))
+    members: list[list[tuple[int, Colour]]] = [[] for _ in range(max(groups) + 1)]
+    for count, (red, green, blue, label) in found.getcolors(REPRESENTATIVE_PIXELS) or []:
+        if label != 255:
+            members[label].append((count, (red, green, blue)))
+    chosen = []
+    for group, colours in enumerate(members):
+        weight = sum(count for (count, _), label in zip(candidates, groups) if label == group)
+        if not weight:
+            continue  # a k-means centre that ended with no candidates
+        mean = [
+            sum(count * colour[c] for (count, colour), label in zip(candidates, groups) if label == group) / weight
+            for c in range(3)
+        ]
+        if not colours:
+            # A group too thin to show in the small sample is still a colour of the image:
+            # its nearest real colour to the mean is found in the larger sample instead.
+            colours = _colours_under(rgb, labels.point(_selector(group)), QUANTISE_PIXELS) or []
+        chosen.append((weight, representative(colours, mean)))
+    return merge_close([colour for _, colour in sorted(chosen, reverse=True)]), False
 
 
 class _Colours:
@@ -212,8 +355,8 @@ class _Colours:
         self.total = rgba.width * rgba.height
         alpha = rgba.getchannel("A")
         histogram = alpha.histogram()
-        # Mostly transparent pixels are ignored for colour; a faint-only image uses what it has.
-        threshold = 128 if sum(histogram[128:]) else 1
+        self.threshold = threshold = _alpha_threshold(alpha) or 1
+        self.rgba = rgba
         self.counted = sum(histogram[threshold:])
         self.transparent_share = 1 - self.counted / self.total
         self.mask = alpha.point(lambda a: 255 if a >= threshold else 0)
@@ -227,35 +370,10 @@ class _Colours:
             self._find_background()
 
     def _cluster(self) -> None:
-        few = _colours_under(self.rgb, self.mask, PALETTE_SIZE)
-        if few is not None:
-            centres = [colour for _, colour in sorted(few, reverse=True)]
-            self.labels = self._label_exact(centres)
-        else:
-            centres = _merge_close(self._quantise())
-            self.labels = self._label_nearest(centres)
+        centres, exact = _choose_colours(self.rgba, self.threshold)
+        self.labels = self._label_exact(centres) if exact else self._label_nearest(centres)
         self.counts = self.labels.histogram()[: len(centres)]
-        for index, count in enumerate(self.counts):
-            if not count:
-                self.representatives.append(None)
-                continue
-            member = self.labels.point(lambda label, index=index: 255 if label == index else 0)
-            colours = _colours_under(self.rgb, member, count) or []
-            self.representatives.append(_representative(colours, ImageStat.Stat(self.rgb, member).mean))
-
-    def _quantise(self) -> list[Colour]:
-        """Candidate centres from Pillow's median cut refined by k-means, on a small sample.
-
-        Uncounted pixels are painted with the commonest counted colour first, so transparent
-        black never becomes a palette colour.
-        """
-        rgb, mask = _sample(self.rgb, QUANTISE_PIXELS), _sample(self.mask, QUANTISE_PIXELS)
-        filler = max(_colours_under(rgb, mask, rgb.width * rgb.height) or [(0, (0, 0, 0))])[1]
-        rgb.paste(filler, mask=ImageChops.invert(mask))
-        quantised = rgb.quantize(PALETTE_SIZE, Image.Quantize.MEDIANCUT, kmeans=8)
-        palette = quantised.getpalette() or []
-        used = sorted(quantised.getcolors(PALETTE_SIZE) or [], reverse=True)
-        return [tuple(palette[3 * index : 3 * index + 3]) for _, index in used]  # type: ignore[misc]
+        self.representatives = [colour if count else None for colour, count in zip(centres, self.counts)]
 
     def _label_exact(self, colours: list[tuple[int, int, int]]) -> Image.Image:
         """Label each counted pixel with the index of its exact colour (255 when not counted).
@@ -360,79 +478,16 @@ class _Colours:
         }
 
 
-def _merge_close(centres: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Drop centres within MERGE_DELTA_E of a more common one (centres come commonest first)."""
-    kept: list[tuple[tuple[int, int, int], Lab]] = []
-    for centre in centres:
-        lab = rgb_to_lab(centre)
-        if all(delta_e2000(lab, other) >= MERGE_DELTA_E for _, other in kept):
-            kept.append((centre, lab))
-    return [centre for centre, _ in kept]
-
-
 # --- tileability ---------------------------------------------------------------------------
 
-_EDGE_POINTS = 2048  # longer edges are compared at every n-th pixel: same mean, bounded time
-_INTERIOR_PAIRS = 4  # neighbouring row and column pairs sampled for the texture baseline
-_BACKDROP = (128, 128, 128, 255)
-Box = tuple[int, int, int, int]  # semi-transparent edges are compared as seen on mid-grey
+_BACKDROP = (128, 128, 128, 255)  # semi-transparent edges are compared as seen on mid-grey
 
 
 def _tileability(image: Image.Image, key: Any) -> dict[str, Any]:
-    """Seam error across opposite edges against the image's own neighbour-to-neighbour error.
+    """Seam errors and the verdict (``_tileability.tileability``), reading strips with Pillow."""
 
-    A seam is a jump bigger than the texture's usual jump (``interior_error``) and bigger than
-    the jumps right beside it: a plank groove or a ruled line along one edge tiles fine.
-    """
-    width, height = image.size
-    lab_cache: dict[tuple[int, ...], Lab] = {}
+    def strip(box: Box) -> bytes:
+        rgba = _to_rgba(image.crop(box), key)
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, _BACKDROP), rgba).convert("RGB").tobytes()
 
-    def line(box: tuple[int, int, int, int]) -> list[Lab]:
-        strip = _to_rgba(image.crop(box), key)
-        strip = Image.alpha_composite(Image.new("RGBA", strip.size, _BACKDROP), strip).convert("RGB")
-        raw = strip.tobytes()
-        step = max(1, math.ceil(len(raw) / 3 / _EDGE_POINTS))
-        labs = []
-        for start in range(0, len(raw), 3 * step):
-            rgb = tuple(raw[start : start + 3])
-            if rgb not in lab_cache:
-                lab_cache[rgb] = rgb_to_lab(rgb)  # type: ignore[arg-type]
-            labs.append(lab_cache[rgb])
-        return labs
-
-    def error(first: Box, second: Box) -> float:
-        pairs = list(zip(line(first), line(second)))
-        return sum(delta_e76(a, b) for a, b in pairs) / len(pairs)
-
-    def column(x: int) -> Box:
-        return (x, 0, x + 1, height)
-
-    def row(y: int) -> Box:
-        return (0, y, width, y + 1)
-
-    def beside(last: int, strip: Callable[[int], Box]) -> float:
-        # The jumps next to the seam: first/second and next-to-last/last strips.
-        return max(error(strip(0), strip(1)), error(strip(last - 1), strip(last))) if last >= 1 else 0.0
-
-    horizontal = error(column(0), column(width - 1))
-    vertical = error(row(0), row(height - 1))
-    interior = [error(column(x), column(x + 1)) for x in _interior_starts(width)]
-    interior += [error(row(y), row(y + 1)) for y in _interior_starts(height)]
-    baseline = statistics.median(interior) if interior else 0.0
-    horizontal_limit = max(2.0, 1.5 * max(baseline, beside(width - 1, column)))
-    vertical_limit = max(2.0, 1.5 * max(baseline, beside(height - 1, row)))
-    return {
-        "seam_error_horizontal": _round(horizontal),
-        "seam_error_vertical": _round(vertical),
-        "interior_error": _round(baseline),
-        "tileable": horizontal <= horizontal_limit and vertical <= vertical_limit,
-    }
-
-
-def _interior_starts(length: int) -> list[int]:
-    """Up to _INTERIOR_PAIRS evenly spaced starts of neighbouring pairs away from the edges."""
-    if length < 2:
-        return []  # a 1-pixel side has no neighbours; its opposite edges are the same pixels
-    low, high = (1, length - 3) if length >= 4 else (0, length - 2)
-    count = min(_INTERIOR_PAIRS, high - low + 1)
-    return sorted({low + (high - low) * (i + 1) // (count + 1) for i in range(count)})
+    return tileability(image.width, image.height, strip)

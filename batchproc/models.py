@@ -17,6 +17,7 @@ __all__ = [
     "Asset",
     "Author",
     "Background",
+    "ColorProfile",
     "CommitSettings",
     "Contrast",
     "Coverage",
@@ -151,6 +152,16 @@ class Source(_Frozen):
     bytes: int = Field(ge=0)
 
 
+class ColorProfile(_Frozen):
+    """An image's embedded ICC profile and whether its pixels were converted to sRGB."""
+
+    name: str
+    """The profile's description, e.g. ``Display P3``."""
+    converted: bool
+    """True when the values were converted to sRGB before measuring; False for an sRGB-like
+    profile (nothing to convert) or a non-RGB one (left as the file has it)."""
+
+
 class Dimensions(_Frozen):
     """Size and format, read from the PNG header (bit depth) and the decoder (mode)."""
 
@@ -163,6 +174,8 @@ class Dimensions(_Frozen):
     alpha: bool
     """True when the image carries transparency (alpha channel or tRNS)."""
     frames: int = 1
+    color_profile: ColorProfile | None = None
+    """The embedded ICC profile (iCCP), if any; colours are always reported in sRGB."""
 
 
 class Background(_Frozen):

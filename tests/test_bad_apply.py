@@ -40,17 +40,18 @@ def run(project: Path, manifest: str, capsys: pytest.CaptureFixture[str]) -> tup
 
 
 def test_targets_that_collide_only_once_measured(project: Path, capsys) -> None:
-    # Both are wallpapers named Dusk at 64 px: their public names differ only by {mode}, which the
-    # manifest does not declare; both measure dark, so the runner finds the collision.
+    # Both are 64 px wallpapers named by mode and width only: their public names differ only by
+    # {mode}, which the manifest does not declare; both measure dark, so the runner finds the
+    # collision. (Two assets with one slug are refused earlier: their tokens would collide.)
     manifest = (
-        "batch_id: b\nassets:\n"
+        "batch_id: b\nnaming: {wallpapers: 'texture-{mode}-{width}.png'}\nassets:\n"
         "  - {asset_id: A-1, path: dusk.png, score: 95, name: Dusk, category: wallpapers}\n"
-        "  - {asset_id: A-2, path: night.png, score: 95, name: DUSK, category: wallpapers}\n"
+        "  - {asset_id: A-2, path: night.png, score: 95, name: Night, category: wallpapers}\n"
     )
     assert run(project, manifest, capsys) == (
         2,
         [
-            "error: batch.yaml:4: A-2: frontend/public/assets/wallpapers/texture-dark-dusk-64.png is also a target"
+            "error: batch.yaml:5: A-2: frontend/public/assets/wallpapers/texture-dark-64.png is also a target"
             " of A-1; give one of them another name"
         ],
     )

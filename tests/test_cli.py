@@ -70,6 +70,7 @@ def test_extract_prints_the_idf(example_batch: Path, capsys: pytest.CaptureFixtu
     assert idf["background"]["hex"] == "#1a0f1f"
     assert idf["dimensions"] == {
         "width": 512, "height": 512, "mode": "RGB", "color_type": "rgb", "bit_depth": 8, "alpha": False, "frames": 1,
+            "color_profile": None,
     }
     assert idf["extractor"]["name"] == "local"
     assert idf["tileability"]["tileable"] is True

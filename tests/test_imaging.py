@@ -123,6 +123,7 @@ def test_flat_image_has_a_one_colour_palette(tmp_path: Path) -> None:
         "bit_depth": 8,
         "alpha": False,
         "frames": 1,
+        "color_profile": None,
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from batchproc._context import RunContext
 from batchproc._guidance import advise
+from batchproc.errors import BatchprocError, InputError
 from batchproc.hookspecs import hookimpl
 from batchproc.models import IDF, Asset, Manifest, OutputFile
 
@@ -21,9 +22,44 @@ DTCG_VERSION = "2025.10"
 
 
 @hookimpl
+def batchproc_check_manifest(manifest: Manifest) -> Sequence[BatchprocError]:
+    return token_name_problems(manifest)
+
+
+def token_name_problems(manifest: Manifest) -> list[BatchprocError]:
+    """Assets whose token groups would collide once a team loads the batch's tokens together.
+
+    Each asset's tokens sit under a group named by its slug, and token tools name CSS variables
+    from that path (``--velvet-curtain-color-background``): two assets with one slug (allowed
+    when their categories differ, since their public files do not collide) would silently
+    overwrite each other's variables. Slugs are ASCII kebab-case, so they are always valid DTCG
+    names (no ``{``, ``}`` or ``.``, never a leading ``$``).
+    """
+    problems: list[BatchprocError] = []
+    seen: dict[str, int] = {}
+    for index, asset in enumerate(manifest.assets):
+        if asset.slug in seen:
+            other = seen[asset.slug]
+            problems.append(
+                InputError(
+                    f"token group {asset.slug!r} is already assets[{other}]'s; their CSS variables would collide, "
+                    "so give one of them another name",
+                    file=manifest.display_path,
+                    line=asset.line,
+                    where=f"assets[{index}].name",
+                )
+            )
+        seen.setdefault(asset.slug, index)
+    return problems
+
+
+@hookimpl
 def batchproc_render_files(
     asset: Asset, idf: IDF, manifest: Manifest, package_dir: str, public_path: str, run: RunContext
 ) -> Sequence[OutputFile]:
+    problems = token_name_problems(manifest)  # apply renders only checked manifests; this is the backstop
+    if problems:
+        raise problems[0]
     tokens = design_tokens(asset, idf, manifest, public_path)
     # The fingerprint of everything that made these files: `plan` compares it with HEAD's.
     tokens[asset.slug]["$extensions"][EXTENSION_KEY]["inputs"] = run.inputs.get(asset.asset_id)
