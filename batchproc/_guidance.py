@@ -43,17 +43,28 @@ def public_url(public_path: str) -> str:
     return "/" + "/".join(parts)
 
 
+TILING_CATEGORIES = frozenset({"patterns"})
+"""Categories meant to repeat. Matching edges alone do not make a tile: a wallpaper or an icon
+on a plain or transparent ground has matching edges too, and repeating it would be wrong."""
+
+
 def advise(asset: Asset, idf: IDF, public_path: str) -> Guidance:
-    """Turn the facts into CSS choices: repeat from tileability, text colour from contrast."""
-    width = idf.dimensions.width
-    tiles = idf.tileability.tileable
+    """Turn the facts into CSS choices: repeat for a pattern that tiles, ``cover`` for a
+    picture, native size for an icon; text colour from contrast."""
+    width, height = idf.dimensions.width, idf.dimensions.height
+    tiles = idf.tileability.tileable and asset.category in TILING_CATEGORIES
     repeat = "repeat" if tiles else "no-repeat"
-    size = f"{width}px auto" if tiles else "cover"
+    if tiles:
+        size = f"{width}px auto"
+    elif asset.category == "icons":
+        size = f"{width}px {height}px"
+    else:
+        size = "cover"
     background = idf.background.hex if idf.background else _WHITE
     text, ratio = _best_text_colour(background, [c.hex for c in idf.palette])
     failing = tuple((c.hex, c.ratio) for c in idf.contrast if c.ratio < AA_NORMAL)
     dark = idf.mode == "dark"
-    suits, avoid = _suits(asset.category, tiles, dark)
+    suits, avoid = _suits(asset.category, tiles, dark, idf.tileability.tileable)
     regions = [(name, share) for names, shares in zip(REGIONS, idf.coverage.grid) for name, share in zip(names, shares)]
     return Guidance(
         public_url=public_url(public_path),
@@ -80,9 +91,14 @@ def _best_text_colour(background: str, palette: list[str]) -> tuple[str, float]:
     return fallback, round(contrast_ratio(hex_to_rgb(fallback), bg), 2)
 
 
-def _suits(category: str, tiles: bool, dark: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _suits(category: str, tiles: bool, dark: bool, seamless: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
     suits = ["section and page backgrounds" if tiles else "hero and feature panels"]
-    avoid = ["stretching a tile with background-size: cover" if tiles else "repeating it as a tile (the seam shows)"]
+    if tiles:
+        avoid = ["stretching a tile with background-size: cover"]
+    elif category in TILING_CATEGORIES:
+        avoid = ["repeating it as a tile (the seam shows)"]
+    else:
+        avoid = ["repeating it as a tile (it is a picture, not a pattern)" if seamless else "repeating it as a tile (the seam shows)"]
     if dark:
         suits.append("dark themes and light text")
         avoid.append("long dark body text directly on it")
@@ -91,5 +107,5 @@ def _suits(category: str, tiles: bool, dark: bool) -> tuple[tuple[str, ...], tup
         avoid.append("light or white text directly on it")
     if category == "icons":
         suits = ["buttons, lists and navigation at its native size"]
-        avoid = ["scaling above its native size"]
+        avoid = ["scaling above its native size", "repeating it as a background"]
     return tuple(suits), tuple(avoid)

@@ -83,3 +83,25 @@ def test_declared_mode_that_disagrees_is_called_out(repo: Path, example_batch: P
         "| mode | dark (from the background's luminance); the manifest declares light, which does not agree: "
         "check the image |"
     ) in context
+
+
+@pytest.mark.parametrize(
+    ("category", "repeat", "size", "sentence"),
+    [
+        ("patterns", "repeat", "64px auto", "The pattern tiles without a visible seam"),
+        ("wallpapers", "no-repeat", "cover", "A picture, not a pattern: shown once, `cover` fills the element"),
+        ("icons", "no-repeat", "64px 64px", "An icon: show it once at its native 64 × 64 px"),
+    ],
+)
+def test_plain_edges_repeat_only_for_a_pattern(
+    repo: Path, write_png, category: str, repeat: str, size: str, sentence: str
+) -> None:
+    # A flat image: its opposite edges match exactly, so it "tiles", yet only a pattern should repeat.
+    write_png("frontend/drop/flat.png", size=(64, 64), colour="#123456")
+    manifest = repo / "drop" / "batch.yaml"
+    manifest.write_text(f"batch_id: b\nassets:\n  - {{asset_id: A-1, path: flat.png, score: 95, category: {category}, name: Flat}}\n")
+    assert main(["apply", str(manifest), "--quiet"]) == 0
+    usage = lines(repo / "assets" / "A-1-flat" / "usage.md")
+    assert f"  background-repeat: {repeat};" in usage
+    assert f"  background-size: {size};" in usage
+    assert any(line.startswith(sentence) for line in usage), usage
