@@ -8,7 +8,7 @@ asset has succeeded; the first failure cancels the rest.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -163,12 +163,18 @@ async def process_asset(
     _testpoint.reached("extract")
     clock = time.perf_counter()
     version = _extractor_versions(manager).get(manifest.extractor.name, "")
-    idf = await extract_cached(
-        asset, manifest, run, version, lambda: resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
-    )
+    extracted = False
+
+    def extract() -> Awaitable[IDF | None]:
+        nonlocal extracted
+        extracted = True
+        return resolve(hook.batchproc_extract(asset=asset, manifest=manifest, run=run))
+
+    idf = await extract_cached(asset, manifest, run, version, extract)
     if idf is None:
         raise InputError(f"no plugin answered for extractor {manifest.extractor.name!r}", where=asset.asset_id)
-    timings["extract"] = time.perf_counter() - clock
+    # The report says when the facts came from the cache, so a fast run is not mistaken for a measured one.
+    timings["extract" if extracted else "cached"] = time.perf_counter() - clock
 
     progress.stage(asset.asset_id, "render")
     clock = time.perf_counter()
