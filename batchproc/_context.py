@@ -29,10 +29,10 @@ class RunContext:
     branch: str | None = None
     dry_run: bool = False
     inputs: dict[str, str] = field(default_factory=dict)
+    """Each asset's input fingerprint by asset id (see ``_provenance``), recorded in tokens.json."""
     changes: dict[str, str] = field(default_factory=dict)
     """How each file of the batch compared with the target before the commit (``add``,
     ``change``, ``same``), filled by the commit stage for the report; empty if it cannot tell."""
-    """Each asset's input fingerprint by asset id (see ``_provenance``), recorded in tokens.json."""
     limiter: trio.CapacityLimiter = field(init=False)
     plugin_state: dict[str, Any] = field(default_factory=dict)
     """What a plugin shares between the assets of this run (the http extractor's rate limit),

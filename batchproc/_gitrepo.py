@@ -26,6 +26,7 @@ from pygit2.enums import FileMode, RepositoryState
 
 from batchproc import _gitlfs, _lockfile, _testpoint
 from batchproc._gitlfs import write_atomically
+from batchproc._naming import unsafe_path
 from batchproc.errors import RepositoryError
 from batchproc.models import Author
 
@@ -96,9 +97,6 @@ class TargetRepository:
         self._commondir = _common_dir(self._gitdir)  # shared: refs, objects, LFS store, lock
         self._lock_depth = 0
         self._lock_guard = threading.Lock()
-        # Paths check_worktree(force=True) cleared during the current lock hold, so a caller
-        # that checks with --force and then calls commit() is not stopped by commit's own check.
-        self._forced: frozenset[str] = frozenset()
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -191,8 +189,6 @@ class TargetRepository:
         for item in planned:
             self._check_on_disk(item.path)
         if force:
-            if self._lock_depth:
-                self._forced |= set(files)
             return
         recovering = self._interrupted_run()
         index = self._repo.index
@@ -275,7 +271,6 @@ class TargetRepository:
             finally:
                 with self._lock_guard:
                     self._lock_depth = 0
-                    self._forced = frozenset()
 
     def commit(
         self,
@@ -289,14 +284,13 @@ class TargetRepository:
 
         None means HEAD already holds every file; the work tree and index are still brought
         up to date (a run killed after moving the branch converges here). Checks the work
-        tree first (see :meth:`check_worktree`), all under :meth:`locked`; ``force`` is
-        implied for paths a ``check_worktree(force=True)`` cleared under the same lock hold.
+        tree first (see :meth:`check_worktree`; ``force`` skips that), all under :meth:`locked`.
         """
         with self.locked():
             _testpoint.reached("locked")
             _check_state(self._repo)
             _pick_branch(self._repo, self.branch)  # HEAD may have moved since discover
-            self.check_worktree(files, force=force or set(files) <= self._forced)
+            self.check_worktree(files, force=force)
             planned = self._plan(files)
             _gitlfs.remove_stale_temps({self._gitdir} | {(self.root / p).parent for p in files})  # a killed run's
             self._store(planned)
@@ -559,12 +553,9 @@ def _pick_branch(repo: pygit2.Repository, branch: str | None) -> tuple[str, bool
 def _check_path(path: str, files: Mapping[str, bytes], tree: pygit2.Tree | None) -> None:
     """Refuse a path that is not plain, points into .git, or clashes with a file or folder."""
     parts = path.split("/")
-    if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
-        raise RepositoryError(
-            f"{path!r} is not a plain relative path inside the repository; write it like frontend/public/assets/x.png"
-        )
-    if any(part.lower() == ".git" for part in parts):
-        raise RepositoryError(f"{path} is inside .git; batchproc never writes there")
+    reason = unsafe_path(path)  # the one path-safety rule, also applied to layout and naming
+    if reason is not None:
+        raise RepositoryError(f"{path!r} {reason}")
     for depth in range(1, len(parts)):
         prefix = "/".join(parts[:depth])
         if prefix in files:

@@ -1,9 +1,9 @@
 """Measure a PNG's design facts; the only module in batchproc that imports Pillow.
 
-Two layers: the PNG's structure is checked from its bytes (signature, header, chunk CRCs)
-before anything is decoded, so a hostile header costs nothing; then Pillow decodes the image
-and every measurement works on one normalised 8-bit RGBA picture, so a palette, a 16-bit or a
-greyscale PNG gives the same answer as its 8-bit RGB twin.
+The PNG's structure is checked from its bytes first (:mod:`batchproc._png`), so a hostile
+header costs nothing; then Pillow decodes the image and every measurement works on one
+normalised 8-bit RGBA picture, so a palette, a 16-bit or a greyscale PNG gives the same answer
+as its 8-bit RGB twin.
 """
 
 from __future__ import annotations

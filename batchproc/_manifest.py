@@ -6,7 +6,6 @@ YAML line. Nothing here reads pixels or touches git.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -181,8 +180,3 @@ def _semantic_problems(manifest: Manifest, document: _yaml.Document) -> list[Inp
         problem(message, at)
     problems.sort(key=lambda found: found.line or 0)
     return problems
-
-
-def is_manifest_path(path: str) -> bool:
-    """Whether a repository path looks like a manifest (for --changed-since)."""
-    return os.path.splitext(path)[1] in (".yaml", ".yml", ".json")

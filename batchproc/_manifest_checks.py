@@ -21,7 +21,15 @@ from batchproc import _yaml
 from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
 from batchproc._plugins import PluginManager, make_plugin_manager
-from batchproc._runner import AssetResult, SilentProgress, check_manifest, collect_files, commit_message, process_asset
+from batchproc._runner import (
+    AssetResult,
+    SilentProgress,
+    check_manifest,
+    collect_files,
+    commit_message,
+    located,
+    process_asset,
+)
 from batchproc.errors import BatchprocError, ManifestError
 from batchproc.models import Asset, Manifest
 
@@ -110,7 +118,7 @@ class ManifestChecks:
                     target.write_bytes(output.data)
                 self._rendered[asset.asset_id] = result
             except BatchprocError as error:
-                self._rendered[asset.asset_id] = _at_asset(error, asset, self.display)
+                self._rendered[asset.asset_id] = located(error, asset, self.display, move_other_files=True)
         return self._rendered[asset.asset_id]
 
     def _check_targets(self, asset: Asset) -> None:
@@ -158,20 +166,3 @@ def _raw_assets(path: Path, display: str) -> list[tuple[Any, int | None]]:
 def _asset_index(problem: BatchprocError) -> int | None:
     match = _ASSET_WHERE.match(problem.where or "")
     return int(match.group(1)) if match else None
-
-
-def _at_asset(error: BatchprocError, asset: Asset, display: str) -> BatchprocError:
-    """A stage's error placed at the asset's line in the manifest; where it arose goes in the message.
-
-    ``apply`` names the image (``/abs/b.png: A-1: has no IHDR``); a CI check points at the
-    manifest line instead (``manifests/x.yaml:3: A-1: b.png: has no IHDR``), as for load problems.
-    """
-    if error.file is not None and error.file != display:
-        origin = asset.source if error.file == str(asset.path) else error.file
-        error.message = f"{origin}{f':{error.line}' if error.line else ''}: {error.message}"
-    if error.file != display:
-        error.file, error.line = display, asset.line
-    if error.where is None:
-        error.where = asset.asset_id
-    error.args = (error.render(),)
-    return error

@@ -8,11 +8,8 @@ clash across batches is an error instead of one asset's image quietly replacing 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-
-from batchproc._stages.design_tokens import EXTENSION_KEY
+from batchproc._provenance import read_provenances
 from batchproc.errors import InputError
 
 TOKENS_FILE = "tokens.json"
@@ -22,7 +19,7 @@ def shipped_by(tokens_files: Mapping[str, bytes | None]) -> dict[str, str]:
     """Public path to the asset id that shipped it, from packages' ``tokens.json`` files."""
     owners: dict[str, str] = {}
     for data in tokens_files.values():
-        for provenance in _provenances(data):
+        for provenance in read_provenances(data):
             if isinstance(provenance.get("public_path"), str) and isinstance(provenance.get("asset_id"), str):
                 owners[provenance["public_path"]] = provenance["asset_id"]
     return owners
@@ -41,20 +38,3 @@ def check_ownership(
                 f"{path} was shipped by {owner}; give {asset_id} another name (or category), or pass --force to replace it",
                 where=asset_id,
             )
-
-
-def _provenances(data: bytes | None) -> list[dict[str, Any]]:
-    if not data:
-        return []
-    try:
-        tree = json.loads(data)
-    except ValueError:  # a hand-edited, broken tokens.json owns nothing
-        return []
-    if not isinstance(tree, dict):
-        return []
-    found = []
-    for group in tree.values():
-        extension = group.get("$extensions", {}).get(EXTENSION_KEY) if isinstance(group, dict) else None
-        if isinstance(extension, dict):
-            found.append(extension)
-    return found

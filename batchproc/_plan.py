@@ -8,16 +8,14 @@ compared with HEAD, then checked against the work tree as ``apply`` would check 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import pluggy
 
 from batchproc._context import RunContext
-from batchproc._provenance import input_fingerprints
+from batchproc._provenance import input_fingerprints, read_provenances
 from batchproc._runner import check_manifest, collect_files, commit_message, render_assets
-from batchproc._stages.design_tokens import EXTENSION_KEY
 from batchproc.models import Asset, Manifest
 
 if TYPE_CHECKING:  # pygit2 loads only through _gitrepo, which the caller opened
@@ -120,7 +118,7 @@ def current_files(repository: TargetRepository, manifest: Manifest, asset: Asset
         folder, _, name = path.rpartition("/")
         if name != "tokens.json" or folder.count("/") != packages.count("/") + 1:
             continue
-        provenance = _provenance_of(repository.head_blob(path))
+        provenance = next(iter(read_provenances(repository.head_blob(path))), {})
         if provenance.get("asset_id") != asset.asset_id or provenance.get("inputs") != fingerprint:
             continue
         public = provenance.get("public_path")
@@ -128,16 +126,3 @@ def current_files(repository: TargetRepository, manifest: Manifest, asset: Asset
             return None
         return sorted({*repository.head_paths(folder), public})
     return None
-
-
-def _provenance_of(data: bytes | None) -> dict[str, Any]:
-    try:
-        tokens = json.loads(data or b"")
-    except ValueError:
-        return {}
-    groups = tokens.values() if isinstance(tokens, dict) else ()
-    for group in groups:
-        found = group.get("$extensions", {}).get(EXTENSION_KEY) if isinstance(group, dict) else None
-        if isinstance(found, dict):
-            return found
-    return {}

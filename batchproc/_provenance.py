@@ -78,3 +78,24 @@ def _folder_digest(folder: Path | None) -> list[list[str]]:
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+EXTENSION_KEY = "dev.batchproc"
+"""Where tokens.json keeps batchproc's provenance: a reverse-DNS key under ``$extensions``."""
+
+
+def read_provenances(data: bytes | None) -> list[dict[str, Any]]:
+    """The provenance records in one tokens.json (one per token group); none for a file that
+    is missing, not JSON or hand-edited out of shape, which owns nothing and proves nothing."""
+    try:
+        tokens = json.loads(data or b"")
+    except ValueError:
+        return []
+    found = []
+    for group in tokens.values() if isinstance(tokens, dict) else ():
+        extensions = group.get("$extensions") if isinstance(group, dict) else None
+        record = extensions.get(EXTENSION_KEY) if isinstance(extensions, dict) else None
+        if isinstance(record, dict):
+            found.append(record)
+    return found
+

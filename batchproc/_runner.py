@@ -140,7 +140,7 @@ async def process_assets(
             results[asset.asset_id] = await process_asset(asset, manifest, manager, run, progress)
             progress.finished(asset.asset_id, True)
         except BatchprocError as error:
-            failures.append(_located(error, asset, manifest))
+            failures.append(located(error, asset, manifest.display_path))
             progress.finished(asset.asset_id, False)
             cancel.cancel()
 
@@ -188,13 +188,19 @@ async def process_asset(
     return AssetResult(asset, idf, package_dir, public_path, files, timings)
 
 
-def _located(error: BatchprocError, asset: Asset, manifest: Manifest) -> BatchprocError:
-    """Point an asset's error at its manifest line (``batch.yaml:14: ASSET-4: images/x.png: …``),
-    unless it already names a file of its own, such as a template."""
-    if error.file in (None, str(asset.path)):
-        if error.file is not None:
-            error.message = f"{asset.source}: {error.message}"
-        error.file, error.line = manifest.display_path, asset.line
+def located(error: BatchprocError, asset: Asset, display: str, *, move_other_files: bool = False) -> BatchprocError:
+    """Point an asset's error at its line in the manifest ``display`` names, with the file it
+    arose in moved into the message (``batch.yaml:14: ASSET-4: images/x.png: …``).
+
+    An error naming a file of its own (a template) keeps it, as apply shows it, unless
+    ``move_other_files``: a CI check reports every problem at the manifest's line.
+    """
+    if error.file is not None and error.file != display and (move_other_files or error.file == str(asset.path)):
+        origin = asset.source if error.file == str(asset.path) else error.file
+        error.message = f"{origin}{f':{error.line}' if error.line else ''}: {error.message}"
+        error.file = None
+    if error.file is None:
+        error.file, error.line = display, asset.line
     if error.where is None:
         error.where = asset.asset_id
     error.args = (error.render(),)
@@ -269,14 +275,10 @@ def check_manifest(manifest: Manifest, manager: pluggy.PluginManager) -> None:
             file=manifest.display_path,
         )
     # the hookspec promises these problems stop the run like a schema error (exit 2)
-    problems = plugin_problems(manifest, manager)
+    answers = manager.hook.batchproc_check_manifest(manifest=manifest)
+    problems = [problem for answer in answers for problem in answer or ()]
     if problems:
         raise ManifestError(problems)
-
-
-def plugin_problems(manifest: Manifest, manager: pluggy.PluginManager) -> list[BatchprocError]:
-    """Every problem the ``batchproc_check_manifest`` hooks report, in plugin order."""
-    return [problem for answer in manager.hook.batchproc_check_manifest(manifest=manifest) for problem in answer or ()]
 
 
 def _asset_report(result: AssetResult) -> AssetReport:

@@ -135,3 +135,9 @@ def test_plugins_lists_the_built_in_stages(capsys: pytest.CaptureFixture[str]) -
     assert rows["local_extractor"]["hooks"] == ["batchproc_extract", "batchproc_extractors"]
     assert rows["git_commit"]["hooks"] == ["batchproc_commit"]
     assert rows["placement"]["hooks"] == ["batchproc_package_dir", "batchproc_public_path"]
+
+
+def test_validate_refuses_an_extractor_no_plugin_provides(example_batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example_batch.write_text(example_batch.read_text().replace("title: Theatrical Specimens\n", "title: T\nextractor: nosuch\n"))
+    assert main(["validate", str(example_batch)]) == 2
+    assert capsys.readouterr().out == f"{example_batch}: extractor: no extractor named 'nosuch'; installed: http, local\n"

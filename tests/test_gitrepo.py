@@ -217,25 +217,6 @@ def test_dirty_target_stops_the_run_and_force_overwrites(committed: Path) -> Non
     assert_clean(committed)
 
 
-def test_force_from_check_worktree_carries_into_commit_under_one_lock(committed: Path) -> None:
-    """The commit stage checks with --force, then commits, holding the lock throughout."""
-    write(committed, PUBLIC, b"hand edited")
-    target = TargetRepository.discover(committed)
-    new = {PUBLIC: PNG + b"v2"}
-    with target.locked():
-        with pytest.raises(RepositoryError, match="has local changes"):
-            target.check_worktree(new)
-        with pytest.raises(RepositoryError, match="has local changes"):
-            target.commit(new, "second", None)
-    with target.locked():
-        target.check_worktree(new, force=True)
-        assert target.commit(new, "second", None) is not None
-    assert (committed / PUBLIC).read_bytes() == PNG + b"v2"
-    write(committed, PUBLIC, b"edited again")
-    with pytest.raises(RepositoryError, match="has local changes"):  # force ended with the hold
-        target.commit({PUBLIC: PNG + b"v3"}, "third", None)
-
-
 def test_staged_change_to_a_target_stops_the_run(committed: Path) -> None:
     write(committed, PUBLIC, b"staged edit")
     git(committed, "add", PUBLIC)
@@ -260,14 +241,9 @@ def test_local_file_equal_to_the_new_output_is_fine(committed: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        (".git/hooks/pre-commit", ".git/hooks/pre-commit is inside .git; batchproc never writes there"),
-        (
-            "a/../b.png",
-            (
-                "'a/../b.png' is not a plain relative path inside the repository; "
-                "write it like frontend/public/assets/x.png"
-            ),
-        ),
+        (".git/hooks/pre-commit", "'.git/hooks/pre-commit' enters .git; choose another folder"),
+        (".GIT./config", "'.GIT./config' enters .git; choose another folder"),
+        ("a/../b.png", "'a/../b.png' goes up with '..'; write it relative to the repository root"),
         ("README.md/x.png", "README.md/x.png: README.md is a file in HEAD, not a folder"),
     ],
 )

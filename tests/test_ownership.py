@@ -63,3 +63,8 @@ def test_a_second_batch_cannot_take_over_a_public_file(
         "assets/D-7-brick/usage.md",
         "frontend/public/assets/specimens/brick-64.png",
     ]
+
+
+def test_a_hand_edited_tokens_file_owns_nothing() -> None:
+    broken = b'{"brick": {"$extensions": []}, "other": 3, "more": {"$extensions": {"dev.batchproc": "x"}}}'
+    assert shipped_by({"a/tokens.json": broken, "b/tokens.json": b"[1, 2]"}) == {}

@@ -7,8 +7,8 @@ import json
 from batchproc._console import print_lines
 from batchproc._manifest import load_manifest
 from batchproc._plugins import make_plugin_manager
-from batchproc._runner import plugin_problems
-from batchproc.errors import BatchprocError, ManifestError
+from batchproc._runner import check_manifest
+from batchproc.errors import BatchprocError
 
 
 def validate(manifest_paths: list[str], *, json_output: bool = False) -> int:
@@ -17,10 +17,9 @@ def validate(manifest_paths: list[str], *, json_output: bool = False) -> int:
     results: dict[str, list[str]] = {}
     for path in manifest_paths:
         try:
-            manifest = load_manifest(path)
-            problems = plugin_problems(manifest, manager)
-            if problems:
-                raise ManifestError(problems)
+            # the same checks apply and plan make before reading pixels: a name no extractor has,
+            # and every plugin's manifest check
+            check_manifest(load_manifest(path), manager)
             results[path] = []
         except BatchprocError as error:
             results[path] = error.lines()

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from batchproc._context import RunContext
+from batchproc._provenance import EXTENSION_KEY
 from batchproc._guidance import advise
 from batchproc.errors import BatchprocError, InputError
 from batchproc.hookspecs import hookimpl
 from batchproc.models import IDF, Asset, Manifest, OutputFile
 
-EXTENSION_KEY = "dev.batchproc"
 DTCG_VERSION = "2025.10"
 
 

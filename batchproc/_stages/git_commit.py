@@ -25,6 +25,5 @@ def commit_batch(files: Mapping[str, bytes], message: str, manifest: Manifest, r
     with repository.locked():
         if not run.force:
             check_ownership(files, repository.head_paths(manifest.layout.packages), repository.head_blob)
-        repository.check_worktree(files, force=run.force)
         run.changes.update((change.path, change.status) for change in repository.classify(files))
-        return repository.commit(files, message, manifest.commit.author)
+        return repository.commit(files, message, manifest.commit.author, force=run.force)
