@@ -14,11 +14,11 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from batchproc._atomic import write_atomically
 from batchproc._context import RunContext
 from batchproc.models import IDF, Asset, Manifest
 
@@ -96,17 +96,8 @@ class Cache:
 
     def store(self, key: str, idf: IDF) -> None:
         """Write the entry atomically; a cache that cannot be written never fails a batch."""
-        target = self.entry(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(idf.model_dump_json(indent=2).encode())
-                os.replace(temporary, target)  # readers see the old entry or the new one, never half
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            write_atomically(self.entry(key), idf.model_dump_json(indent=2).encode())
         except OSError:
             pass
 

@@ -11,14 +11,12 @@ No pygit2 here: ``_gitrepo`` reads the attribute files and hands their text in.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from batchproc import _testpoint
+from batchproc._atomic import remove_stale_temps, write_atomically
 
 __all__ = [
     "AttributeRule",
@@ -26,14 +24,10 @@ __all__ = [
     "is_pointer",
     "parse_gitattributes",
     "pointer_for",
-    "remove_stale_temps",
     "store_object",
-    "write_atomically",
 ]
 
 POINTER_VERSION = "https://git-lfs.github.com/spec/v1"
-_TEMP_NAME = re.compile(r"\..+\.batchproc-[0-9a-f]{8}\.tmp")
-"""The names :func:`write_atomically` gives its temporary files, and nothing else."""
 
 
 @dataclass(frozen=True)
@@ -145,43 +139,3 @@ def store_object(objects_dir: Path, oid: str, data: bytes) -> None:
     if target.is_file() and target.stat().st_size == len(data):
         return  # content-addressed: same name, same bytes
     write_atomically(target, data)
-
-
-def write_atomically(target: Path, data: bytes, *, executable: bool = False) -> None:
-    """Replace ``target`` in one step: a reader sees the old file or the new, never half.
-
-    Also used by ``_gitrepo`` for work-tree files, so both stores share one careful writer.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.batchproc-{secrets.token_hex(4)}.tmp")  # see _TEMP_NAME
-    # Created with 0o666/0o777 so the umask applies, as when git checks a file out.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o777 if executable else 0o666)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        _testpoint.reached(f"temp {target.name}")
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def remove_stale_temps(folders: Iterable[Path]) -> list[Path]:
-    """Delete the temporary files a killed run of :func:`write_atomically` left in ``folders``.
-
-    Only names of batchproc's own pattern (``.<name>.batchproc-<8 hex>.tmp``), only directly in
-    the folders given; callers hold the apply lock, so no live writer owns them. Returns them.
-    """
-    removed = []
-    for folder in folders:
-        try:
-            names = [entry.name for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)]
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for name in names:
-            if _TEMP_NAME.fullmatch(name):
-                (Path(folder) / name).unlink(missing_ok=True)
-                removed.append(Path(folder) / name)
-    return removed

@@ -25,7 +25,7 @@ import pygit2
 from pygit2.enums import FileMode, RepositoryState
 
 from batchproc import _gitlfs, _lockfile, _testpoint
-from batchproc._gitlfs import write_atomically
+from batchproc._atomic import remove_stale_temps, write_atomically
 from batchproc._naming import unsafe_path
 from batchproc.errors import RepositoryError
 from batchproc.models import Author
@@ -292,7 +292,7 @@ class TargetRepository:
             _pick_branch(self._repo, self.branch)  # HEAD may have moved since discover
             self.check_worktree(files, force=force)
             planned = self._plan(files)
-            _gitlfs.remove_stale_temps({self._gitdir} | {(self.root / p).parent for p in files})  # a killed run's
+            remove_stale_temps({self._gitdir} | {(self.root / p).parent for p in files})  # a killed run's
             self._store(planned)
             _testpoint.reached("objects")
             tip = self._tip()

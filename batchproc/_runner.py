@@ -131,7 +131,8 @@ async def process_assets(
     manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress
 ) -> dict[str, AssetResult]:
     """Every asset through extract, place and render; the first failure cancels the others."""
-    run.inputs.update(input_fingerprints(manifest, manager))
+    # hashing every image and template is blocking work: off the event loop, like the rest
+    run.inputs.update(await run.to_thread(input_fingerprints, manifest, manager))
     results: dict[str, AssetResult] = {}
     failures: list[BatchprocError] = []
 
