@@ -45,7 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--repo", help="the target repository (default: the one holding the manifest)")
     p.add_argument("--branch", help="commit to this branch (needed when HEAD is detached)")
-    p.add_argument("--force", action="store_true", help="overwrite target files that have local changes")
+    p.add_argument("--force", action="store_true", help="overwrite target files that have local changes or that another asset shipped")
     p.add_argument("--no-cache", action="store_true", help="extract again even when a cached result exists")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
