@@ -6,7 +6,10 @@ import re
 import string
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from batchproc.models import Manifest
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _DEMOTE = re.compile(r"-(validated|final|export)$")
@@ -95,3 +98,22 @@ def unsafe_path(path: str) -> str | None:
     if any(part in ("", ".") for part in parts):
         return "has an empty or '.' folder; remove the extra '/' or './'"
     return None
+
+
+def target_patterns(manifest: Manifest, category: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(folder, file-name pattern) of an asset's package folder and of its public file: the one
+    definition placement (after measuring) and the manifest rules (before) both fill."""
+    layout = manifest.layout
+    return (
+        (layout.packages.strip("/"), layout.package_dir),
+        (f"{layout.public.strip('/')}/{category}", manifest.naming_for(category)),
+    )
+
+
+def missing_field(pattern: str, field: str) -> str:
+    """The message for a naming pattern field this asset has no value for."""
+    return (
+        f"naming pattern {pattern!r} uses {{{field}}}, which this asset has no value for; "
+        f"add specs.{field} or change the pattern"
+    )
+

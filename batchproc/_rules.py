@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from batchproc._naming import collision_key, enters_git, fill, naming_values, pattern_fields, unsafe_path
+from batchproc._naming import (
+    collision_key,
+    enters_git,
+    fill,
+    missing_field,
+    naming_values,
+    pattern_fields,
+    target_patterns,
+    unsafe_path,
+)
 from batchproc._png import HEADER_BYTES, PngHeader, check_chunks, read_png_header
 from batchproc.errors import BatchprocError
 from batchproc.models import Asset, Manifest
@@ -119,10 +128,7 @@ def target_problems(manifest: Manifest, headers: dict[int, PngHeader]) -> Iterat
             continue  # the source or the name already has a problem of its own
         for target, pattern, missing in _targets(manifest, asset, header):
             if missing:
-                yield (
-                    f"naming pattern {pattern!r} uses {{{missing}}}, which this asset has no value for; "
-                    f"add specs.{missing} or change the pattern"
-                ), ("assets", index)
+                yield missing_field(pattern, missing), ("assets", index)
             if target is None:
                 continue
             key = collision_key(target)
@@ -147,11 +153,7 @@ def _targets(manifest: Manifest, asset: Asset, header: PngHeader) -> Iterator[tu
         width=header.width,
         height=header.height,
     )
-    layout = manifest.layout
-    for prefix, pattern in (
-        (layout.packages.strip("/"), layout.package_dir),
-        (f"{layout.public.strip('/')}/{asset.category}", manifest.naming_for(asset.category)),
-    ):
+    for prefix, pattern in target_patterns(manifest, asset.category):
         if pattern_problem(pattern):
             continue  # reported by path_problems
         unknown = [field for field in pattern_fields(pattern) if field not in values]

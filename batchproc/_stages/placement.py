@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from batchproc import _naming
-from batchproc._naming import fill, pattern_fields
+from batchproc._naming import fill, missing_field, pattern_fields, target_patterns
 from batchproc.errors import InputError
 from batchproc.hookspecs import hookimpl
 from batchproc.models import IDF, Asset, Manifest
@@ -14,25 +14,23 @@ from batchproc.models import IDF, Asset, Manifest
 @hookimpl(trylast=True)
 def batchproc_package_dir(asset: Asset, idf: IDF, manifest: Manifest) -> str:
     """``<layout.packages>/<layout.package_dir>``, e.g. ``assets/ASSET-3-velvet-curtain``."""
-    folder = fill(manifest.layout.package_dir, naming_values(asset, idf))
-    return f"{manifest.layout.packages.strip('/')}/{folder}"
+    (folder, pattern), _ = target_patterns(manifest, asset.category)
+    return _place(folder, pattern, asset, idf, manifest)
 
 
 @hookimpl(trylast=True)
 def batchproc_public_path(asset: Asset, idf: IDF, manifest: Manifest) -> str:
     """``<layout.public>/<category>/<name from the category's pattern>``."""
-    pattern = manifest.naming_for(asset.category)
+    _, (folder, pattern) = target_patterns(manifest, asset.category)
+    return _place(folder, pattern, asset, idf, manifest)
+
+
+def _place(folder: str, pattern: str, asset: Asset, idf: IDF, manifest: Manifest) -> str:
     values = naming_values(asset, idf)
     missing = [field for field in pattern_fields(pattern) if field not in values]
     if missing:
-        raise InputError(
-            f"naming pattern {pattern!r} uses {{{missing[0]}}}, which this asset has no value for; "
-            f"add specs.{missing[0]} or change the pattern",
-            file=manifest.display_path,
-            line=asset.line,
-            where=asset.asset_id,
-        )
-    return f"{manifest.layout.public.strip('/')}/{asset.category}/{fill(pattern, values)}"
+        raise InputError(missing_field(pattern, missing[0]), file=manifest.display_path, line=asset.line, where=asset.asset_id)
+    return f"{folder}/{fill(pattern, values)}"
 
 
 def naming_values(asset: Asset, idf: IDF) -> dict[str, Any]:
