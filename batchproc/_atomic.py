@@ -17,10 +17,13 @@ _TEMP_NAME = re.compile(r"\..+\.batchproc-[0-9a-f]{8}\.tmp")
 """The names :func:`write_atomically` gives its temporary files, and nothing else."""
 
 
-def write_atomically(target: Path, data: bytes, *, executable: bool = False) -> None:
+def write_atomically(target: Path, data: bytes, *, executable: bool = False, durable: bool = True) -> None:
     """Replace ``target`` in one step: a reader sees the old file or the new, never half.
 
     The one careful writer: work-tree files, LFS objects, the journal and the cache use it.
+    ``durable`` flushes the data to disk before the rename, so a power cut cannot leave an
+    empty file under the new name; files that can be made again (a checked-out copy of a
+    commit, which git does not flush either; a cache entry) skip that wait.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.batchproc-{secrets.token_hex(4)}.tmp")  # see _TEMP_NAME
@@ -29,8 +32,9 @@ def write_atomically(target: Path, data: bytes, *, executable: bool = False) -> 
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         _testpoint.reached(f"temp {target.name}")
         os.replace(temp, target)
     except BaseException:

@@ -97,7 +97,7 @@ class Cache:
     def store(self, key: str, idf: IDF) -> None:
         """Write the entry atomically; a cache that cannot be written never fails a batch."""
         try:
-            write_atomically(self.entry(key), idf.model_dump_json(indent=2).encode())
+            write_atomically(self.entry(key), idf.model_dump_json(indent=2).encode(), durable=False)
         except OSError:
             pass
 

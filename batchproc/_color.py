@@ -24,7 +24,7 @@ RGB = tuple[int, int, int]
 Lab = tuple[float, float, float]
 
 # D65 reference white (CIE 1931 2° observer), the white point of sRGB.
-_WHITE = (0.95047, 1.0, 1.08883)
+WHITE = (0.95047, 1.0, 1.08883)
 
 
 def hex_to_rgb(value: str) -> RGB:
@@ -50,11 +50,22 @@ def _decode_srgb(channel: float) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
-_LINEAR = tuple(_decode_srgb(value) for value in range(256))  # measuring converts many pixels
+LINEAR = tuple(_decode_srgb(value) for value in range(256))
+"""Linear light of each 8-bit sRGB value: a lookup table, since measuring converts many pixels."""
+
+SRGB_TO_XYZ = (
+    (0.4124564, 0.3575761, 0.1804375),
+    (0.2126729, 0.7151522, 0.0721750),
+    (0.0193339, 0.1191920, 0.9503041),
+)
+"""Linear sRGB to CIE XYZ (D65), each row one of X, Y, Z."""
+
+LAB_DELTA = 6 / 29
+"""Where CIELAB's cube root gives way to a straight line near black."""
 
 
 def _linear(channel: float) -> float:
-    return _LINEAR[channel] if isinstance(channel, int) and 0 <= channel <= 255 else _decode_srgb(channel)
+    return LINEAR[channel] if isinstance(channel, int) and 0 <= channel <= 255 else _decode_srgb(channel)
 
 
 def relative_luminance(rgb: tuple[int, int, int]) -> float:
@@ -71,17 +82,16 @@ def contrast_ratio(first: tuple[int, int, int], second: tuple[int, int, int]) ->
 
 def _lab_f(t: float) -> float:
     # The CIE cube root with its linear toe near black (avoids an infinite slope at 0).
-    delta = 6 / 29
-    return t ** (1 / 3) if t > delta**3 else t / (3 * delta**2) + 4 / 29
+    return t ** (1 / 3) if t > LAB_DELTA**3 else t / (3 * LAB_DELTA**2) + 4 / 29
 
 
 def rgb_to_lab(rgb: tuple[int, int, int]) -> Lab:
     """8-bit sRGB to CIELAB (D65): L* from 0 to 100, a* and b* roughly -128 to 127."""
     red, green, blue = (_linear(channel) for channel in rgb)
-    x = 0.4124564 * red + 0.3575761 * green + 0.1804375 * blue
-    y = 0.2126729 * red + 0.7151522 * green + 0.0721750 * blue
-    z = 0.0193339 * red + 0.1191920 * green + 0.9503041 * blue
-    fx, fy, fz = _lab_f(x / _WHITE[0]), _lab_f(y / _WHITE[1]), _lab_f(z / _WHITE[2])
+    (xr, xg, xb), (yr, yg, yb), (zr, zg, zb) = SRGB_TO_XYZ
+    fx = _lab_f((xr * red + xg * green + xb * blue) / WHITE[0])
+    fy = _lab_f((yr * red + yg * green + yb * blue) / WHITE[1])
+    fz = _lab_f((zr * red + zg * green + zb * blue) / WHITE[2])
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 

@@ -24,7 +24,7 @@ from typing import Literal
 import pygit2
 from pygit2.enums import FileMode, RepositoryState
 
-from batchproc import _gitlfs, _lockfile, _testpoint
+from batchproc import _gitblob, _gitlfs, _lockfile, _testpoint
 from batchproc._atomic import remove_stale_temps, write_atomically
 from batchproc._naming import unsafe_path
 from batchproc.errors import RepositoryError
@@ -97,6 +97,7 @@ class TargetRepository:
         self._commondir = _common_dir(self._gitdir)  # shared: refs, objects, LFS store, lock
         self._lock_depth = 0
         self._lock_guard = threading.Lock()
+        self._last_plan: tuple[tuple[object, ...], list[_Planned]] | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -218,7 +219,7 @@ class TargetRepository:
             return None
         if item.lfs_path and not _gitlfs.is_pointer(data):
             data = _gitlfs.pointer_for(data)[0]
-        return pygit2.hash(data)
+        return pygit2.Oid(hex=_gitblob.blob_id(data))
 
     def _check_on_disk(self, path: str) -> None:
         current = self.root
@@ -343,8 +344,20 @@ class TargetRepository:
     # --- building blocks -------------------------------------------------------------------
 
     def _plan(self, files: Mapping[str, bytes]) -> list[_Planned]:
-        """Check every path and work out the blob each file becomes."""
+        """Check every path and work out the blob each file becomes.
+
+        Classifying, checking and committing one batch each need this; it hashes every file,
+        so the last answer is kept for the same files (the same bytes objects) on the same tip.
+        """
         tip = self._tip()
+        key = (tip.id if tip is not None else None, *((path, id(data)) for path, data in files.items()))
+        if self._last_plan is not None and self._last_plan[0] == key:
+            return self._last_plan[1]  # its _Planned items hold the bytes, so no id is reused
+        planned = self._plan_afresh(files, tip)
+        self._last_plan = (key, planned)
+        return planned
+
+    def _plan_afresh(self, files: Mapping[str, bytes], tip: pygit2.Commit | None) -> list[_Planned]:
         tree = tip.tree if tip is not None else None
         for path in files:
             _check_path(path, files, tree)
@@ -358,7 +371,14 @@ class TargetRepository:
             mode = head.filemode if head is not None else FileMode.BLOB
             planned.append(
                 _Planned(
-                    path, data, blob, pygit2.hash(blob), mode, head.id if head is not None else None, lfs_oid, lfs_path
+                    path,
+                    data,
+                    blob,
+                    pygit2.Oid(hex=_gitblob.blob_id(blob)),
+                    mode,
+                    head.id if head is not None else None,
+                    lfs_oid,
+                    lfs_path,
                 )
             )
         return planned
@@ -394,7 +414,12 @@ class TargetRepository:
         storage = self._config("lfs.storage")
         lfs_dir = self._commondir / storage if storage else self._commondir / "lfs"
         for item in planned:
-            self._repo.create_blob(item.blob)
+            if item.blob_id in self._repo:
+                continue  # an unchanged file, or a run killed after writing its objects
+            if _gitblob.is_compressed(item.blob):
+                _gitblob.write_stored_blob(self._commondir / "objects", str(item.blob_id), item.blob)
+            else:
+                self._repo.create_blob(item.blob)
             if item.lfs_oid is not None:
                 _gitlfs.store_object(lfs_dir / "objects", item.lfs_oid, item.data)
 
@@ -440,7 +465,7 @@ class TargetRepository:
             wrote = not _has_content(target, item.data)
             if wrote:
                 try:
-                    write_atomically(target, item.data, executable=item.mode == FileMode.BLOB_EXECUTABLE)
+                    write_atomically(target, item.data, executable=item.mode == FileMode.BLOB_EXECUTABLE, durable=False)
                 except OSError as error:
                     raise RepositoryError(
                         f"{item.path} could not be written ({error.strerror}); "

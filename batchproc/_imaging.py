@@ -8,20 +8,22 @@ as its 8-bit RGB twin.
 
 from __future__ import annotations
 
+import array
 import hashlib
 import io
 import math
 import struct
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageChops, ImageCms, ImageFilter
+from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageMath
 
-from batchproc._color import contrast_ratio, relative_luminance, rgb_to_hex
+from batchproc._color import LAB_DELTA, LINEAR, SRGB_TO_XYZ, WHITE, contrast_ratio, relative_luminance, rgb_to_hex
 from batchproc._palette import cluster, merge_close, representative
 from batchproc._png import MAX_PIXELS, PngHeader, check_chunks, read_png_header
-from batchproc._tileability import Box, tileability
+from batchproc._tileability import EDGE_POINTS, Box, Pair, tileability
 from batchproc.errors import ExtractionError, InputError
 
 __all__ = ["MAX_PIXELS", "extract_palette", "measure", "normalised_pixels", "read_png_header"]
@@ -330,15 +332,20 @@ def _choose_colours(rgba: Image.Image, threshold: int) -> tuple[list[Colour], bo
     for count, (red, green, blue, label) in found.getcolors(REPRESENTATIVE_PIXELS) or []:
         if label != 255:
             members[label].append((count, (red, green, blue)))
+    # Each group's pixel count and summed colour, in one pass over the candidates.
+    sums = [[0, 0, 0, 0] for _ in members]
+    for (count, (red, green, blue)), group in zip(candidates, groups):
+        total = sums[group]
+        total[0] += count
+        total[1] += count * red
+        total[2] += count * green
+        total[3] += count * blue
     chosen = []
     for group, colours in enumerate(members):
-        weight = sum(count for (count, _), label in zip(candidates, groups) if label == group)
+        weight = sums[group][0]
         if not weight:
             continue  # a k-means centre that ended with no candidates
-        mean = [
-            sum(count * colour[c] for (count, colour), label in zip(candidates, groups) if label == group) / weight
-            for c in range(3)
-        ]
+        mean = [channel / weight for channel in sums[group][1:]]
         if not colours:
             # A group too thin to show in the small sample is still a colour of the image:
             # its nearest real colour to the mean is found in the larger sample instead.
@@ -484,10 +491,76 @@ _BACKDROP = (128, 128, 128, 255)  # semi-transparent edges are compared as seen 
 
 
 def _tileability(image: Image.Image, key: Any) -> dict[str, Any]:
-    """Seam errors and the verdict (``_tileability.tileability``), reading strips with Pillow."""
+    """Seam errors and the verdict (``_tileability.tileability``), measured with Pillow."""
+    return tileability(image.width, image.height, lambda pairs: _mean_strip_errors(image, key, pairs))
 
-    def strip(box: Box) -> bytes:
-        rgba = _to_rgba(image.crop(box), key)
-        return Image.alpha_composite(Image.new("RGBA", rgba.size, _BACKDROP), rgba).convert("RGB").tobytes()
 
-    return tileability(image.width, image.height, strip)
+def _mean_strip_errors(image: Image.Image, key: Any, pairs: Sequence[Pair]) -> list[float]:
+    """The mean CIELAB ΔE76 between the two strips of each pair, every pair in one go.
+
+    The strips of one direction become the rows of one small picture (columns turned on their
+    side, each resampled to at most EDGE_POINTS pixels): first strips above, second strips
+    below. That picture is seen on mid-grey and turned into CIELAB float bands, and the ΔE of
+    every pixel pair and each row's mean come out of Pillow's C loops. Python would spend a
+    few milliseconds per image here, holding the lock every other asset's thread waits for.
+    """
+    errors = [0.0] * len(pairs)
+    directions: dict[bool, list[int]] = {}
+    for index, (first, _) in enumerate(pairs):
+        directions.setdefault(_is_column(first, image.height), []).append(index)
+    for column, indices in directions.items():
+        points = min(EDGE_POINTS, image.height if column else image.width)
+        boxes = [pairs[i][0] for i in indices] + [pairs[i][1] for i in indices]
+        rows = image.crop((0, 0, points, len(boxes)))  # the image's mode, palette and tRNS; filled below
+        for row, box in enumerate(boxes):
+            strip = image.crop(box)
+            if column:
+                strip = strip.transpose(Image.Transpose.TRANSPOSE)
+            rows.paste(strip.resize((points, 1), Image.Resampling.NEAREST), (0, row))
+        rgba = _to_rgba(rows, key)
+        lab = _lab_bands(Image.alpha_composite(Image.new("RGBA", rgba.size, _BACKDROP), rgba).convert("RGB"))
+        count = len(indices)
+        first = [band.crop((0, 0, points, count)) for band in lab]
+        second = [band.crop((0, count, points, 2 * count)) for band in lab]
+        delta = ImageMath.lambda_eval(
+            lambda b: ((b["l1"] - b["l2"]) ** 2 + (b["a1"] - b["a2"]) ** 2 + (b["b1"] - b["b2"]) ** 2) ** 0.5,
+            **dict(zip(("l1", "a1", "b1"), first)),
+            **dict(zip(("l2", "a2", "b2"), second)),
+        )
+        # A box filter down to one pixel per row is each row's mean.
+        means = array.array("f", delta.resize((1, count), Image.Resampling.BOX).tobytes())
+        for index, mean in zip(indices, means):
+            errors[index] = float(mean)
+    return errors
+
+
+def _is_column(box: Box, height: int) -> bool:
+    left, top, right, bottom = box
+    return right - left == 1 and bottom - top == height
+
+
+def _lab_bands(rgb: Image.Image) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """CIELAB L*, a*, b* of an RGB picture as float bands: ``_color.rgb_to_lab`` for every pixel."""
+    linear = [band.point(list(LINEAR), "F") for band in rgb.split()]
+    cube = LAB_DELTA**3
+    toe = 3 * LAB_DELTA**2
+
+    def f(row: tuple[float, float, float], white: float) -> Image.Image:
+        # One XYZ component over its white, through CIELAB's cube root with its linear toe.
+        red, green, blue = (k / white for k in row)
+        return ImageMath.lambda_eval(
+            lambda b: (
+                ((t := red * b["r"] + green * b["g"] + blue * b["b"]) > cube) * t ** (1 / 3)
+                + (t <= cube) * (t / toe + 4 / 29)
+            ),
+            r=linear[0],
+            g=linear[1],
+            b=linear[2],
+        )
+
+    fx, fy, fz = (f(row, white) for row, white in zip(SRGB_TO_XYZ, WHITE))
+    return (
+        ImageMath.lambda_eval(lambda b: 116 * b["y"] - 16, y=fy),
+        ImageMath.lambda_eval(lambda b: 500 * (b["x"] - b["y"]), x=fx, y=fy),
+        ImageMath.lambda_eval(lambda b: 200 * (b["y"] - b["z"]), y=fy, z=fz),
+    )

@@ -15,6 +15,7 @@ import difflib
 import importlib
 import inspect
 import os
+import types
 from collections.abc import Iterable, Iterator
 from importlib.metadata import entry_points
 
@@ -26,6 +27,7 @@ from batchproc.errors import InputError
 ENTRY_POINT_GROUP = "batchproc"
 AUTOLOAD_OFF = "BATCHPROC_DISABLE_PLUGIN_AUTOLOAD"
 PREFIX = "batchproc_"
+_MARK = f"{hookspecs.PROJECT}_impl"  # the attribute @hookimpl sets on an implementation
 
 BUILTIN_PLUGINS = (
     "batchproc._stages.local_extractor",
@@ -46,6 +48,16 @@ class PluginManager(pluggy.PluginManager):
         super().__init__(hookspecs.PROJECT)
         self.origins: dict[str, tuple[str, str]] = {}
         """Plugin name to (distribution, version), for ``batchproc plugins``."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        # pluggy asks this of every name in a plugin, a module's imports included, through
+        # the slow inspect.getattr_static. In a module a plain lookup is just as static, and
+        # only a function marked by @hookimpl can be an implementation.
+        if isinstance(plugin, types.ModuleType):
+            marked = getattr(plugin.__dict__.get(name), _MARK, None)
+            if not isinstance(marked, dict):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
 
 
 def make_plugin_manager(extra_plugins: Iterable[object] = (), *, autoload: bool | None = None) -> PluginManager:

@@ -71,7 +71,11 @@ def run_batch(
         # The commit runs in a worker thread that trio lets finish (half a commit would be
         # worse); Ctrl-C then surfaces here, and the user must hear that the batch did land.
         if landed:
-            done = f"the batch was already committed as {landed[0]}" if landed[0] else "the repository already held the batch"
+            done = (
+                f"the batch was already committed as {landed[0]}"
+                if landed[0]
+                else "the repository already held the batch"
+            )
             raise KeyboardInterrupt(f"too late to cancel: {done}") from None
         raise
 
@@ -108,7 +112,9 @@ async def _run_batch(
     commit_id = None
     if commit:
         _testpoint.reached("commit")
-        commit_id = await resolve(manager.hook.batchproc_commit(files=files, message=message, manifest=manifest, run=run))
+        commit_id = await resolve(
+            manager.hook.batchproc_commit(files=files, message=message, manifest=manifest, run=run)
+        )
         landed.append(commit_id)
     finished = time.perf_counter()
     status = "dry run" if not commit else ("committed" if commit_id else "no changes")
@@ -131,14 +137,25 @@ async def process_assets(
     manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress
 ) -> dict[str, AssetResult]:
     """Every asset through extract, place and render; the first failure cancels the others."""
-    # hashing every image and template is blocking work: off the event loop, like the rest
-    run.inputs.update(await run.to_thread(input_fingerprints, manifest, manager))
     results: dict[str, AssetResult] = {}
     failures: list[BatchprocError] = []
+    broken: list[Exception] = []
+    inputs_ready = trio.Event()
+
+    async def fingerprint(cancel: trio.CancelScope) -> None:
+        # Hashing every image and template feeds only the provenance written at render time,
+        # so it runs beside the extractions (in a thread: blocking work) instead of before them.
+        try:
+            run.inputs.update(await run.to_thread(input_fingerprints, manifest, manager))
+        except Exception as error:  # raised as it is once the nursery has closed
+            broken.append(error)
+            cancel.cancel()
+        finally:
+            inputs_ready.set()
 
     async def one(asset: Asset, cancel: trio.CancelScope) -> None:
         try:
-            results[asset.asset_id] = await process_asset(asset, manifest, manager, run, progress)
+            results[asset.asset_id] = await process_asset(asset, manifest, manager, run, progress, inputs_ready)
             progress.finished(asset.asset_id, True)
         except BatchprocError as error:
             failures.append(located(error, asset, manifest.display_path))
@@ -146,17 +163,29 @@ async def process_assets(
             cancel.cancel()
 
     async with trio.open_nursery() as nursery:
+        nursery.start_soon(fingerprint, nursery.cancel_scope)
         for asset in manifest.assets:
             nursery.start_soon(one, asset, nursery.cancel_scope)
+    if broken:
+        raise broken[0]
     if failures:
         raise BatchFailed(failures)
     return results
 
 
 async def process_asset(
-    asset: Asset, manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, progress: Progress
+    asset: Asset,
+    manifest: Manifest,
+    manager: pluggy.PluginManager,
+    run: RunContext,
+    progress: Progress,
+    inputs_ready: trio.Event | None = None,
 ) -> AssetResult:
-    """One asset: its facts, where its files go, and the files themselves (in memory)."""
+    """One asset: its facts, where its files go, and the files themselves (in memory).
+
+    Rendering waits for ``inputs_ready`` when given: the run's input fingerprints, which the
+    files record (a dry run without them records none).
+    """
     timings: dict[str, float] = {}
     hook = manager.hook
 
@@ -177,6 +206,8 @@ async def process_asset(
     # The report says when the facts came from the cache, so a fast run is not mistaken for a measured one.
     timings["extract" if extracted else "cached"] = time.perf_counter() - clock
 
+    if inputs_ready is not None:
+        await inputs_ready.wait()
     progress.stage(asset.asset_id, "render")
     clock = time.perf_counter()
     package_dir = hook.batchproc_package_dir(asset=asset, idf=idf, manifest=manifest)

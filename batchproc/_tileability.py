@@ -1,47 +1,33 @@
-"""Does an image tile without a visible seam? Pure Python over strips of 8-bit RGB pixels.
+"""Does an image tile without a visible seam? The verdict, from edge-to-edge colour errors.
 
-``_imaging`` hands over a function that returns one row or column of the image as RGB bytes;
-this module compares opposite edges with the image's own texture, in CIELAB ΔE76.
+This module decides which strips to compare and what the errors mean; ``_imaging`` measures
+the errors (mean CIELAB ΔE76 between two one-pixel strips) for all the pairs in one go.
 """
 
 from __future__ import annotations
 
-import math
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
-
-from batchproc._color import Lab, delta_e76, rgb_to_lab
 
 Box = tuple[int, int, int, int]
 """A strip of the image: (left, top, right, bottom), one pixel wide or high."""
 
-_EDGE_POINTS = 512  # longer edges are compared at every n-th pixel: same mean, bounded time
+Pair = tuple[Box, Box]
+
+EDGE_POINTS = 512
+"""Longer strips are compared at this many evenly spaced pixels: the same mean, bounded time."""
+
 _INTERIOR_PAIRS = 4  # neighbouring row and column pairs sampled for the texture baseline
 
 
-def tileability(width: int, height: int, strip: Callable[[Box], bytes]) -> dict[str, Any]:
+def tileability(width: int, height: int, mean_errors: Callable[[Sequence[Pair]], list[float]]) -> dict[str, Any]:
     """Seam error across opposite edges against the image's own neighbour-to-neighbour error.
 
+    ``mean_errors`` gives, for each pair of strips, the mean ΔE76 between their pixels.
     A seam is a jump bigger than the texture's usual jump (``interior_error``) and bigger than
     the jumps right beside it: a plank groove or a ruled line along one edge tiles fine.
     """
-    lab_cache: dict[tuple[int, ...], Lab] = {}
-
-    def line(box: Box) -> list[Lab]:
-        raw = strip(box)
-        step = max(1, math.ceil(len(raw) / 3 / _EDGE_POINTS))
-        labs = []
-        for start in range(0, len(raw), 3 * step):
-            rgb = tuple(raw[start : start + 3])
-            if rgb not in lab_cache:
-                lab_cache[rgb] = rgb_to_lab(rgb)  # type: ignore[arg-type]
-            labs.append(lab_cache[rgb])
-        return labs
-
-    def error(first: Box, second: Box) -> float:
-        pairs = list(zip(line(first), line(second)))
-        return sum(delta_e76(a, b) for a, b in pairs) / len(pairs)
 
     def column(x: int) -> Box:
         return (x, 0, x + 1, height)
@@ -49,17 +35,22 @@ def tileability(width: int, height: int, strip: Callable[[Box], bytes]) -> dict[
     def row(y: int) -> Box:
         return (0, y, width, y + 1)
 
-    def beside(last: int, strip_at: Callable[[int], Box]) -> float:
+    def beside(last: int, strip_at: Callable[[int], Box]) -> list[Pair]:
         # The jumps next to the seam: first/second and next-to-last/last strips.
-        return max(error(strip_at(0), strip_at(1)), error(strip_at(last - 1), strip_at(last))) if last >= 1 else 0.0
+        return [(strip_at(0), strip_at(1)), (strip_at(last - 1), strip_at(last))] if last >= 1 else []
 
-    horizontal = error(column(0), column(width - 1))
-    vertical = error(row(0), row(height - 1))
-    interior = [error(column(x), column(x + 1)) for x in _interior_starts(width)]
-    interior += [error(row(y), row(y + 1)) for y in _interior_starts(height)]
-    baseline = statistics.median(interior) if interior else 0.0
-    horizontal_limit = max(2.0, 1.5 * max(baseline, beside(width - 1, column)))
-    vertical_limit = max(2.0, 1.5 * max(baseline, beside(height - 1, row)))
+    seams = [(column(0), column(width - 1)), (row(0), row(height - 1))]
+    interior = [(column(x), column(x + 1)) for x in _interior_starts(width)]
+    interior += [(row(y), row(y + 1)) for y in _interior_starts(height)]
+    beside_columns, beside_rows = beside(width - 1, column), beside(height - 1, row)
+    errors = iter(mean_errors([*seams, *interior, *beside_columns, *beside_rows]))
+    horizontal, vertical = next(errors), next(errors)
+    interior_errors = [next(errors) for _ in interior]
+    baseline = statistics.median(interior_errors) if interior_errors else 0.0
+    horizontal_beside = max((next(errors) for _ in beside_columns), default=0.0)
+    vertical_beside = max((next(errors) for _ in beside_rows), default=0.0)
+    horizontal_limit = max(2.0, 1.5 * max(baseline, horizontal_beside))
+    vertical_limit = max(2.0, 1.5 * max(baseline, vertical_beside))
     return {
         "seam_error_horizontal": round(horizontal, 4),
         "seam_error_vertical": round(vertical, 4),

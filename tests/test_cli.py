@@ -123,10 +123,27 @@ def test_init_writes_a_manifest_that_validates_once_scored(tmp_path: Path, write
         f"{target}:13: assets[1].score: expected a number, got nothing; write a value or remove the key",
     ]
     text = target.read_text()
-    assert 'name: "icon-moon"\n    category: icons' in text
+    assert 'name: "moon"\n    category: icons' in text  # the category is not repeated in the name
     target.write_text(text.replace("score:     #", "score: 93  #"))
     assert main(["validate", str(target)]) == 0
     assert main(["init", str(tmp_path / "pngs"), "-o", str(target)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("stem", "name", "category"),
+    [
+        ("pattern-dark-wood", "dark-wood", "patterns"),
+        ("icon-tango-address-book-128", "tango-address-book", "icons"),
+        ("wallpaper-cyberpunk-street-pixel", "cyberpunk-street-pixel", "wallpapers"),
+        ("illustration-horse-silhouette", "illustration-horse-silhouette", "specimens"),
+        ("dark-wood-pattern", "dark-wood-pattern", "patterns"),  # only a leading word goes
+        ("pattern", "pattern", "patterns"),  # nothing would be left
+    ],
+)
+def test_init_guesses_name_and_category_from_the_file_name(stem: str, name: str, category: str) -> None:
+    from batchproc._commands.init import guess_category, guess_name
+
+    assert (guess_name(stem), guess_category(stem)) == (name, category)
 
 
 def test_plugins_lists_the_built_in_stages(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,13 +8,14 @@ import shutil
 import subprocess
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 import pygit2
 import pytest
 from pygit2.enums import ConfigLevel
 
-from batchproc import _gitlfs
+from batchproc import _gitblob, _gitlfs
 from batchproc._gitrepo import Change, TargetRepository
 from batchproc.errors import RepositoryError
 from batchproc.models import Author
@@ -619,3 +620,89 @@ def test_an_edit_after_an_interrupted_run_is_still_protected(repo: Path, monkeyp
     with pytest.raises(RepositoryError) as caught:
         TargetRepository.discover(repo).commit(BATCH, MESSAGE, None)
     assert str(caught.value) == DIRTY
+
+
+# --- blobs -----------------------------------------------------------------------------------
+
+
+def real_png(path: Path) -> bytes:
+    from PIL import Image
+
+    noise = Image.effect_noise((96, 96), 64).convert("RGB")  # noise: deflate cannot shrink it
+    noise.save(path / "noise.png")
+    return (path / "noise.png").read_bytes()
+
+
+@pytest.mark.parametrize("data", [b"", b"hello\n", PNG, bytes(range(256)) * 300])
+def test_blob_id_is_what_git_hash_object_prints(tmp_path: Path, data: bytes) -> None:
+    (tmp_path / "file").write_bytes(data)
+    expected = subprocess.run(
+        ["git", "hash-object", str(tmp_path / "file")], capture_output=True, text=True, check=True
+    )
+    assert _gitblob.blob_id(data) == expected.stdout.strip()
+
+
+def test_images_are_stored_without_deflating_and_git_reads_them(repo: Path, tmp_path: Path) -> None:
+    png = real_png(tmp_path)
+    context = b"# Gilded\n\nA tileable pattern.\n" * 50
+    commit_id = TargetRepository.discover(repo).commit({PUBLIC: png, CONTEXT: context}, MESSAGE, None)
+
+    blob = git(repo, "rev-parse", f"{commit_id}:{PUBLIC}").strip()
+    stored = repo / ".git" / "objects" / blob[:2] / blob[2:]
+    raw = stored.read_bytes()
+    assert len(raw) > len(png)  # zlib stored blocks: the PNG as it is, framed
+    assert zlib.decompress(raw) == b"blob %d\0" % len(png) + png
+    assert stored.stat().st_mode & 0o777 == 0o444
+    shown = subprocess.run(["git", "cat-file", "blob", blob], cwd=repo, capture_output=True, check=True).stdout
+    assert shown == png
+    assert pygit2.Repository(str(repo))[blob].data == png
+    assert_clean(repo)
+    # Text still goes through libgit2, deflated.
+    text = git(repo, "rev-parse", f"{commit_id}:{CONTEXT}").strip()
+    assert len((repo / ".git" / "objects" / text[:2] / text[2:]).read_bytes()) < len(context) // 10
+    assert not list((repo / ".git" / "objects").rglob("tmp_obj_*"))
+
+
+def test_an_object_already_stored_is_left_alone(repo: Path, tmp_path: Path) -> None:
+    png = real_png(tmp_path)
+    oid = _gitblob.blob_id(png)
+    objects = repo / ".git" / "objects"
+    _gitblob.write_stored_blob(objects, oid, png)
+    before = (objects / oid[:2] / oid[2:]).stat()
+    _gitblob.write_stored_blob(objects, oid, png)
+    assert (objects / oid[:2] / oid[2:]).stat().st_mtime_ns == before.st_mtime_ns
+    assert git(repo, "cat-file", "-t", oid).strip() == "blob"
+
+
+@pytest.mark.parametrize(
+    ("data", "compressed"),
+    [
+        (PNG, True),
+        (b"\xff\xd8\xff\xe0" + b"\0" * 20, True),  # JPEG
+        (b"GIF89a" + b"\0" * 20, True),
+        (b"RIFF\x10\0\0\0WEBPVP8 ", True),
+        (b"\0\0\0\x1cftypavif\0\0\0\0", True),
+        (b"RIFF\x10\0\0\0WAVEfmt ", False),
+        (b"# Gilded\n", False),
+        (b'{"color": {}}', False),
+        (b"", False),
+    ],
+)
+def test_which_files_count_as_compressed(data: bytes, compressed: bool) -> None:
+    assert _gitblob.is_compressed(data) is compressed
+
+
+def test_a_batch_is_hashed_once_per_commit(repo: Path, monkeypatch) -> None:
+    calls: list[int] = []
+    original = _gitblob.blob_id
+
+    def counting(data: bytes) -> str:
+        calls.append(len(data))
+        return original(data)
+
+    monkeypatch.setattr(_gitblob, "blob_id", counting)
+    target = TargetRepository.discover(repo)
+    target.classify(BATCH)
+    target.check_worktree(BATCH)
+    target.commit(BATCH, MESSAGE, None)
+    assert sorted(calls) == sorted(len(data) for data in BATCH.values())

@@ -15,8 +15,8 @@ import pytest
 from conftest import ROOT, corpus
 from PIL import Image, ImageDraw
 
-from batchproc._color import rgb_to_hex
-from batchproc._imaging import MAX_PIXELS, measure, read_png_header
+from batchproc._color import delta_e76, rgb_to_hex, rgb_to_lab
+from batchproc._imaging import _BACKDROP, MAX_PIXELS, _mean_strip_errors, measure, read_png_header
 from batchproc.errors import BatchprocError, ExtractionError, InputError
 from batchproc.models import IDF
 
@@ -316,6 +316,39 @@ def test_one_pixel_wide_image(tmp_path: Path) -> None:
     assert facts.tileability.seam_error_horizontal == 0.0
     assert facts.tileability.seam_error_vertical > 50
     assert not facts.tileability.tileable
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
+def test_strip_errors_are_the_colour_formula_for_every_pixel(mode: str) -> None:
+    """The seam errors come out of Pillow's float bands; they must equal ``_color``'s ΔE76."""
+    rng = random.Random(7)
+    width, height = 37, 23
+    pixels = [
+        (rng.randrange(256), rng.randrange(256), rng.randrange(256), rng.choice((0, 90, 255)))
+        for _ in range(width * height)
+    ]
+    image = Image.new("RGBA", (width, height))
+    image.putdata(pixels)
+    image = image.convert("RGB") if mode == "RGB" else image.quantize(64) if mode == "P" else image
+    seen = Image.alpha_composite(Image.new("RGBA", image.size, _BACKDROP), image.convert("RGBA")).convert("RGB")
+
+    def column(x: int) -> tuple[int, int, int, int]:
+        return (x, 0, x + 1, height)
+
+    def row(y: int) -> tuple[int, int, int, int]:
+        return (0, y, width, y + 1)
+
+    pairs = [(column(0), column(width - 1)), (row(0), row(height - 1)), (column(5), column(6)), (row(9), row(10))]
+    expected = []
+    for first, second in pairs:
+        a, b = (
+            [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
+            for raw in (seen.crop(first).tobytes(), seen.crop(second).tobytes())
+        )
+        expected.append(sum(delta_e76(rgb_to_lab(p), rgb_to_lab(q)) for p, q in zip(a, b)) / len(a))
+    measured = _mean_strip_errors(image, image.info.get("transparency"), pairs)
+    assert measured == pytest.approx(expected, abs=1e-3)
+    assert min(expected) > 20  # random pixels: far from zero, so the comparison means something
 
 
 # --- frames and speed ----------------------------------------------------------------------

@@ -222,3 +222,26 @@ def test_ctrl_c_during_the_commit_finishes_it_and_says_so(tmp_path: Path) -> Non
     assert process.stderr.read() == f"interrupted: too late to cancel: the batch was already committed as {new}\n"  # type: ignore[union-attr]
     assert git(template, "status", "--porcelain", "--untracked-files=all", "--", "assets", "frontend") == ""
     check_user_work(template, "sigint")
+
+
+def test_ctrl_c_between_manifests_names_what_was_already_committed(tmp_path: Path) -> None:
+    template = make_template(tmp_path)
+    first = (template / "manifests/theatrical.yaml").read_text()
+    (template / "manifests/encore.yaml").write_text(first.replace("batch-theatrical-specimens", "batch-encore"))
+    before = head(template)
+    env = dict(os.environ, BATCHPROC_TEST_PAUSE_AT="manifest-2")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batchproc", "apply", "manifests/theatrical.yaml", "manifests/encore.yaml", "--quiet"],
+        cwd=template, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stderr.readline() == MARKER + "manifest-2\n"  # type: ignore[union-attr]
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+    assert process.returncode == 130
+    landed = head(template)
+    assert git(template, "rev-parse", "HEAD~1").strip() == before
+    assert process.stderr.read() == (  # type: ignore[union-attr]
+        "interrupted: nothing of manifests/encore.yaml was written; "
+        f"applied before it: manifests/theatrical.yaml as {landed}\n"
+    )
+    check_user_work(template, "sigint between manifests")

@@ -58,3 +58,13 @@ def test_importing_batchproc_loads_no_heavy_dependency() -> None:
     code = "import sys, batchproc; print(sorted(m for m in ('PIL', 'jinja2', 'pygit2', 'httpx', 'rich', 'trio') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_a_local_batch_never_imports_the_http_client() -> None:
+    """httpx costs tens of milliseconds to import; only the http extractor's requests need it."""
+    code = (
+        "import sys; from batchproc._plugins import make_plugin_manager; make_plugin_manager(); "
+        "print('httpx' in sys.modules)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "False"

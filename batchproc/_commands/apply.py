@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from batchproc import _testpoint
 from batchproc._commands import target_root
 from batchproc._console import print_lines, progress_display
 from batchproc._context import RunContext
@@ -51,17 +52,37 @@ def apply(
         # Bad input in any manifest stops the run before the first commit, not halfway through.
         for path in paths:
             load_manifest(path)
-    reports = []
-    for path in paths:
-        if several and not json_output:
-            print(f"== {path}")
-        report = apply_one(path, repo=repo, quiet=quiet or json_output, force=force, branch=branch, use_cache=use_cache)
-        reports.append(report.to_json())
+    reports: list[BatchReport] = []
+    for number, path in enumerate(paths, start=1):
+        try:
+            if several and not json_output:
+                print(f"== {path}")
+            _testpoint.reached(f"manifest-{number}")
+            report = apply_one(
+                path, repo=repo, quiet=quiet or json_output, force=force, branch=branch, use_cache=use_cache
+            )
+        except KeyboardInterrupt as interrupt:
+            if not reports:
+                raise
+            raise KeyboardInterrupt(_interrupted_after(path, reports, interrupt)) from None
+        reports.append(report)
         if not json_output:
             print_lines(report.lines())
     if json_output:
-        print(json.dumps(reports if several else reports[0], indent=2))
+        data = [report.to_json() for report in reports]
+        print(json.dumps(data if several else data[0], indent=2))
     return 0
+
+
+def _interrupted_after(path: str, applied: Sequence[BatchReport], interrupt: KeyboardInterrupt) -> str:
+    """What Ctrl-C left behind in a multi-manifest apply: the manifests already committed stay."""
+    detail = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], str) else None
+    landed = ", ".join(
+        f"{report.manifest} as {report.commit}" if report.commit else f"{report.manifest} (no changes)"
+        for report in applied
+    )
+    now = detail or f"nothing of {path} was written"
+    return f"{now}; applied before it: {landed}"
 
 
 def apply_one(

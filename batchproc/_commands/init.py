@@ -54,7 +54,7 @@ def init(folder: str, *, output: str | None = None, batch_id: str | None = None,
             f"  - asset_id: ASSET-{number}",
             f'    path: "{relative.as_posix()}"',
             "    score:     # required: the asset's score, 0-100",
-            f'    name: "{_SIZE_SUFFIX.sub("", slug) or slug or png.stem}"',
+            f'    name: "{guess_name(slug) or png.stem}"',
             f"    category: {guess_category(slug)}  # patterns, wallpapers, specimens, motifs, icons, or your own",
         ]
     try:
@@ -71,6 +71,15 @@ def init(folder: str, *, output: str | None = None, batch_id: str | None = None,
     print(f"Wrote {target} with {_count(listed, 'asset')}" + (f" ({'; '.join(notes)})" if notes else ""))
     print("Next: set each score, then `batchproc validate " + str(target) + "`")
     return 0
+
+
+def guess_name(slug: str) -> str:
+    """The asset's name from its file's slug: without a size suffix, and without a leading
+    category word, which the category already says (``icon-moon-512`` is the icon ``moon``;
+    placement would otherwise ship it as ``icon-moon-…``)."""
+    name = _SIZE_SUFFIX.sub("", slug) or slug
+    first, _, rest = name.partition("-")
+    return rest if first in _CATEGORY_WORDS and rest else name
 
 
 def guess_category(slug: str) -> str:

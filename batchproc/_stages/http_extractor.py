@@ -15,8 +15,8 @@ import json
 import ssl
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
 import trio
 
 from batchproc._context import RunContext
@@ -34,6 +34,9 @@ from batchproc._stages import local_extractor
 from batchproc.errors import BatchprocError, ExtractionError
 from batchproc.hookspecs import hookimpl
 from batchproc.models import IDF, Asset, ExtractorInfo, Manifest, Semantic
+
+if TYPE_CHECKING:
+    import httpx  # imported where a request is made: a local-only batch never pays for it
 
 NAME = "http"
 VERSION = f"{local_extractor.VERSION}.http.1"
@@ -83,6 +86,8 @@ def _run_state(run: RunContext, manifest: Manifest) -> _RunState:
     """The run's state, made by the first asset that asks (inside trio, where the limits live)."""
     state = run.plugin_state.get(NAME)
     if state is None:
+        import httpx
+
         options = load_options(manifest)  # checked with the manifest already; again for library callers
         state = _RunState(
             options=options,
@@ -151,6 +156,8 @@ async def _ask(state: _RunState, asset: Asset, prompt: str, image: bytes) -> Sem
     def fail(reason: str) -> ExtractionError:
         return ExtractionError(f"http extractor: {_redact(reason, state.api_key)} ({options.endpoint})", where=asset.asset_id)
 
+    import httpx
+
     async with httpx.AsyncClient(timeout=httpx.Timeout(options.timeout), headers=headers, verify=state.tls) as client:
         for attempt in range(attempts):
             async with state.slots:
@@ -198,6 +205,8 @@ def request_body(model: str, prompt: str, image: bytes) -> dict[str, object]:
 
 async def _attempt(client: httpx.AsyncClient, options: HttpOptions, body: dict[str, object]) -> bytes | _Failure:
     """One request under the overall deadline: the reply's bytes, or why there are none."""
+    import httpx
+
     with trio.move_on_after(options.deadline):
         try:
             async with client.stream("POST", options.endpoint, json=body) as response:
@@ -220,6 +229,8 @@ async def _attempt(client: httpx.AsyncClient, options: HttpOptions, body: dict[s
 
 
 def _timeout_reason(error: httpx.TimeoutException, seconds: float) -> str:
+    import httpx
+
     if isinstance(error, httpx.ConnectTimeout):
         return f"no connection within {seconds:g} s (timeout)"
     if isinstance(error, httpx.ReadTimeout):
@@ -229,6 +240,8 @@ def _timeout_reason(error: httpx.TimeoutException, seconds: float) -> str:
 
 async def _refusal(response: httpx.Response) -> str:
     """Why the server refused (4xx other than 429): its own message when it gives one, and a hint."""
+    import httpx
+
     reason = f"server answered {response.status_code} {response.reason_phrase}".rstrip()
     try:
         text = (await response.aread())[:4000].decode("utf-8", "replace")
