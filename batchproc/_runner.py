@@ -67,7 +67,11 @@ def run_batch(
     landed: list[str | None] = []
     try:
         return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit, landed)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, BaseExceptionGroup) as error:
+        # Ctrl-C while the assets run arrives wrapped in the nursery's exception group; callers
+        # (and the CLI) get one plain KeyboardInterrupt either way.
+        if isinstance(error, BaseExceptionGroup) and error.subgroup(KeyboardInterrupt) is None:
+            raise
         # The commit runs in a worker thread that trio lets finish (half a commit would be
         # worse); Ctrl-C then surfaces here, and the user must hear that the batch did land.
         if landed:
@@ -77,6 +81,8 @@ def run_batch(
                 else "the repository already held the batch"
             )
             raise KeyboardInterrupt(f"too late to cancel: {done}") from None
+        if isinstance(error, BaseExceptionGroup):
+            raise KeyboardInterrupt() from None
         raise
 
 

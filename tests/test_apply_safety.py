@@ -335,3 +335,30 @@ def test_several_manifests_are_all_checked_before_the_first_commit(
     assert main(["apply", str(example_batch), str(broken), "--quiet"]) == 2
     assert capsys.readouterr().err == f"error: {broken}:3: assets[0].path: nope.png: no such file\n"
     assert git(repo, "rev-list", "--all") == ""
+
+
+def test_ctrl_c_while_a_later_manifest_extracts_names_the_commits_that_stay(
+    repo: Path, example_batch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C inside the asset nursery (here: while the second manifest extracts) reaches the
+    CLI as one plain interrupt, which says that the first manifest's commit stays."""
+    from batchproc._stages import local_extractor
+
+    encore = example_batch.parent / "encore.yaml"
+    encore.write_text(example_batch.read_text().replace("batch_id: ", "batch_id: encore-", 1))
+    measure, applied = local_extractor.measure_idf, []
+
+    def measure_until_the_second_manifest(path: Path):  # type: ignore[no-untyped-def]
+        if len(applied) >= 3:  # the three assets of the first manifest are measured
+            raise KeyboardInterrupt
+        applied.append(path)
+        return measure(path)
+
+    monkeypatch.setattr(local_extractor, "measure_idf", measure_until_the_second_manifest)
+    assert main(["apply", str(example_batch), str(encore), "--quiet", "--no-cache"]) == 130
+    first = head(repo)
+    assert capsys.readouterr().err == (
+        f"interrupted: nothing of {encore} was written; applied before it: {example_batch} as {first}\n"
+    )
+    assert commits(repo) == 1  # the first manifest's, in a repository that had none
+    assert git(repo, "log", "-1", "--format=%s").strip() == "feat(assets): Add batch Theatrical Specimens - Assets 3,4,6"
