@@ -144,7 +144,10 @@ def _interrupted(interrupt: BaseException, wants_json: bool) -> int:
 
 
 def _user_error(errors: list[BatchprocError], code: int, wants_json: bool) -> int:
-    return _report_failure([f"error: {line}" for error in errors for line in error.lines()], code, wants_json)
+    lines = [f"error: {line}" for error in errors for line in error.lines()]
+    # A note says what did happen before the error (earlier manifests of one apply committed).
+    lines += [f"note: {note}" for error in errors for note in getattr(error, "__notes__", ())]
+    return _report_failure(lines, code, wants_json)
 
 
 def _report_failure(lines: list[str], code: int, wants_json: bool) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ class TargetRepository:
         found = pygit2.discover_repository(str(probe))
         if found is None:
             raise RepositoryError(f"{start} is not inside a git repository; run `git init` or pass --repo")
-        repo = pygit2.Repository(found)
+        repo = _open(found)
         if repo.is_bare or repo.workdir is None:
             raise RepositoryError(
                 f"{found.rstrip('/')} is a bare repository; pass --repo with a clone that has a work tree"
@@ -540,6 +541,20 @@ class _StatEntry(pygit2.IndexEntry):
         centry.uid, centry.gid = st.st_uid & mask, st.st_gid & mask
         centry.file_size = st.st_size & mask
         return centry, keep
+
+
+def _open(gitdir: str) -> pygit2.Repository:
+    try:
+        return pygit2.Repository(gitdir)
+    except pygit2.GitError as error:  # e.g. a SHA-256 repository, which libgit2 cannot open yet
+        where = gitdir.rstrip("/")
+        found = re.search(r"unknown object format '([^']+)'", str(error))
+        if found:
+            raise RepositoryError(
+                f"{where} uses {found[1]} object ids, which libgit2 (batchproc's git library) cannot "
+                "read or write yet; apply to a repository made with git's default (SHA-1)"
+            ) from None
+        raise RepositoryError(f"{where} cannot be opened as a git repository: {error}") from None
 
 
 def _check_state(repo: pygit2.Repository) -> None:

@@ -362,3 +362,24 @@ def test_ctrl_c_while_a_later_manifest_extracts_names_the_commits_that_stay(
     )
     assert commits(repo) == 1  # the first manifest's, in a repository that had none
     assert git(repo, "log", "-1", "--format=%s").strip() == "feat(assets): Add batch Theatrical Specimens - Assets 3,4,6"
+
+
+def test_a_later_manifest_failing_says_the_earlier_commit_stays(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    images = example_batch.parent / "images"
+    damaged = images / "damaged-masks.png"
+    damaged.write_bytes(damage_idat((images / "asset-4-masks-specimen.png").read_bytes(), fix_crc=True))
+    encore = example_batch.parent / "encore.yaml"
+    encore.write_text(
+        example_batch.read_text()
+        .replace("batch_id: ", "batch_id: encore-", 1)
+        .replace("images/asset-4-masks-specimen.png", "images/damaged-masks.png")
+    )
+    assert main(["apply", str(example_batch), str(encore), "--quiet", "--json"]) == 1
+    first = head(repo)
+    captured = capsys.readouterr()
+    note = f"note: applied before {encore}, and kept: {example_batch} as {first}"
+    assert captured.err.splitlines()[-1] == note
+    assert json.loads(captured.out)["errors"][-1] == note
+    assert commits(repo) == 1

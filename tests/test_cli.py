@@ -146,6 +146,27 @@ def test_init_guesses_name_and_category_from_the_file_name(stem: str, name: str,
     assert (guess_name(stem), guess_category(stem)) == (name, category)
 
 
+def test_init_writes_valid_yaml_and_distinct_names_for_awkward_files(tmp_path: Path, write_png) -> None:
+    for name in ('tile-"quoted".png', "tile\\new.png", "icon-moon-16.png", "icon-moon-512.png", "Gr\u00fcn Tile.png"):
+        write_png(f"drop/{name}")
+    target = tmp_path / "drop" / "batch.yaml"
+    assert main(["init", str(tmp_path / "drop")]) == 0
+    text = target.read_text(encoding="utf-8")
+    assert main(["validate", str(target)]) == 2  # only the scores are missing, every path resolves
+    target.write_text(text.replace("score:     #", "score: 95  #"), encoding="utf-8")
+    assert main(["validate", str(target)]) == 0
+    from batchproc._manifest import load_manifest
+
+    manifest = load_manifest(str(target))
+    assert [(asset.path.name, asset.name) for asset in manifest.assets] == [
+        ("Gr\u00fcn Tile.png", "grun-tile"),
+        ("icon-moon-16.png", "moon-16"),
+        ("icon-moon-512.png", "moon-512"),
+        ('tile-"quoted".png', "quoted"),
+        ("tile\\new.png", "new"),
+    ]
+
+
 def test_plugins_lists_the_built_in_stages(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plugins", "--json"]) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}

@@ -327,13 +327,23 @@ def test_refuses_a_repository_in_the_middle_of_something(repo: Path, command, wh
     assert str(caught.value) == f"{repo} is in the middle of {what}; finish it first ({way_out})"
 
 
-def test_refuses_a_bare_repository(tmp_path: Path) -> None:
-    git(tmp_path, "init", "-q", "--bare", "bare.git")
+@pytest.mark.parametrize(
+    ("option", "name", "message"),
+    [
+        ("--bare", "bare.git", "{root} is a bare repository; pass --repo with a clone that has a work tree"),
+        (  # a SHA-256 repository: libgit2 cannot open one yet
+            "--object-format=sha256",
+            "sha",
+            "{root}/.git uses sha256 object ids, which libgit2 (batchproc's git library) "
+            "cannot read or write yet; apply to a repository made with git's default (SHA-1)",
+        ),
+    ],
+)
+def test_refuses_a_repository_it_cannot_commit_to(tmp_path: Path, option: str, name: str, message: str) -> None:
+    git(tmp_path, "init", "-q", option, name)
     with pytest.raises(RepositoryError) as caught:
-        TargetRepository.discover(tmp_path / "bare.git")
-    assert str(caught.value) == (
-        f"{tmp_path / 'bare.git'} is a bare repository; pass --repo with a clone that has a work tree"
-    )
+        TargetRepository.discover(tmp_path / name)
+    assert str(caught.value) == message.format(root=tmp_path / name)
 
 
 def test_refuses_a_folder_outside_any_repository(tmp_path: Path) -> None:

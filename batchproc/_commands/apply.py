@@ -15,7 +15,7 @@ from batchproc._manifest import load_manifest
 from batchproc._plugins import make_plugin_manager
 from batchproc._report import BatchReport
 from batchproc._runner import check_manifest, run_batch
-from batchproc.errors import InputError
+from batchproc.errors import BatchprocError, InputError
 
 DEFAULT_MANIFESTS = ("manifests/*.yaml", "manifests/*.yml", "manifests/*.json")
 """Where ``--changed-since`` looks when no manifest is named (relative to the repository root)."""
@@ -65,6 +65,10 @@ def apply(
             if not reports:
                 raise
             raise KeyboardInterrupt(_interrupted_after(path, reports, interrupt)) from None
+        except BatchprocError as error:
+            if reports:  # "exit 1 or 2 means nothing was written" holds for this manifest only
+                error.add_note(f"applied before {path}, and kept: {_landed(reports)}")
+            raise
         reports.append(report)
         if not json_output:
             print_lines(report.lines())
@@ -77,12 +81,15 @@ def apply(
 def _interrupted_after(path: str, applied: Sequence[BatchReport], interrupt: KeyboardInterrupt) -> str:
     """What Ctrl-C left behind in a multi-manifest apply: the manifests already committed stay."""
     detail = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], str) else None
-    landed = ", ".join(
+    now = detail or f"nothing of {path} was written"
+    return f"{now}; applied before it: {_landed(applied)}"
+
+
+def _landed(applied: Sequence[BatchReport]) -> str:
+    return ", ".join(
         f"{report.manifest} as {report.commit}" if report.commit else f"{report.manifest} (no changes)"
         for report in applied
     )
-    now = detail or f"nothing of {path} was written"
-    return f"{now}; applied before it: {landed}"
 
 
 def apply_one(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shlex
 from pathlib import Path
 
 from batchproc._png import PNG_SIGNATURE
@@ -47,14 +49,16 @@ def init(folder: str, *, output: str | None = None, batch_id: str | None = None,
         f"title: {name.removeprefix('batch-').replace('-', ' ').title()}",
         "assets:",
     ]
-    for number, png in enumerate(pngs[:MAX_ASSETS], start=1):
+    listed_pngs = pngs[:MAX_ASSETS]
+    slugs = [slug_from_filename(png.stem) for png in listed_pngs]
+    names = unique_names(slugs)
+    for number, (png, slug, name) in enumerate(zip(listed_pngs, slugs, names), start=1):
         relative = Path(os.path.relpath(png.resolve(), target.resolve().parent))
-        slug = slug_from_filename(png.stem)
         lines += [
             f"  - asset_id: ASSET-{number}",
-            f'    path: "{relative.as_posix()}"',
+            f"    path: {_quoted(relative.as_posix())}",
             "    score:     # required: the asset's score, 0-100",
-            f'    name: "{guess_name(slug) or png.stem}"',
+            f"    name: {_quoted(name or png.stem)}",
             f"    category: {guess_category(slug)}  # patterns, wallpapers, specimens, motifs, icons, or your own",
         ]
     try:
@@ -69,17 +73,36 @@ def init(folder: str, *, output: str | None = None, batch_id: str | None = None,
     if others:
         notes.append(f"{_count(others, 'file')} skipped: not PNG")
     print(f"Wrote {target} with {_count(listed, 'asset')}" + (f" ({'; '.join(notes)})" if notes else ""))
-    print("Next: set each score, then `batchproc validate " + str(target) + "`")
+    print(f"Next: set each score, then `batchproc validate {shlex.quote(str(target))}`")
     return 0
 
 
-def guess_name(slug: str) -> str:
+def guess_name(slug: str, *, keep_size: bool = False) -> str:
     """The asset's name from its file's slug: without a size suffix, and without a leading
     category word, which the category already says (``icon-moon-512`` is the icon ``moon``;
     placement would otherwise ship it as ``icon-moon-…``)."""
-    name = _SIZE_SUFFIX.sub("", slug) or slug
+    name = slug if keep_size else _SIZE_SUFFIX.sub("", slug) or slug
     first, _, rest = name.partition("-")
     return rest if first in _CATEGORY_WORDS and rest else name
+
+
+def unique_names(slugs: list[str]) -> list[str]:
+    """A guessed name for each slug, no two alike: two sizes of one icon keep their sizes
+    (``moon-16``, ``moon-512``), and names still alike are numbered. The manifest refuses two
+    assets whose names give one token group, so a starter must not write them."""
+    names = [guess_name(slug) for slug in slugs]
+    names = [guess_name(slug, keep_size=True) if names.count(name) > 1 else name for slug, name in zip(slugs, names)]
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if names.count(name) == 1 else f"{name}-{seen[name]}")
+    return unique
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar: JSON's string syntax is one, escapes included."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def guess_category(slug: str) -> str:
