@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from batchproc._cli import main
-from conftest import git
+from conftest import ROOT, git
 
 SCRIPT = Path(sys.executable).parent / "batchproc"
 
@@ -81,6 +81,15 @@ def test_extract_of_a_bad_file_is_one_line(tmp_path: Path, capsys: pytest.Captur
     empty.write_bytes(b"")
     assert main(["extract", str(empty)]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_extract_checks_the_file_like_a_manifest_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cut = tmp_path / "cut.png"
+    cut.write_bytes((ROOT / "manifests" / "images" / "asset-3-velvet-curtain-pattern.png").read_bytes()[:2000])
+    assert main(["extract", str(cut)]) == 2  # bad input before decoding, as validate says
+    assert capsys.readouterr().err == f"error: {cut}: image data is truncated (chunk IDAT runs past the end); re-export the file\n"
+    assert main(["extract", ""]) == 2
+    assert capsys.readouterr().err == "error: extract: no file named; give the path of the PNG to measure\n"
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
