@@ -17,7 +17,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -179,17 +179,19 @@ class TargetRepository:
 
     # --- checks ----------------------------------------------------------------------------
 
-    def check_worktree(self, files: Mapping[str, bytes], *, force: bool = False) -> None:
+    def check_worktree(self, files: Mapping[str, bytes], *, force: bool = False, remove: Iterable[str] = ()) -> None:
         """Refuse to overwrite what the user has not committed, links and odd paths.
 
         A target path whose index entry or work-tree file differs from both HEAD and the new
         output holds work we would lose; ``force`` overwrites it anyway. A deleted target holds
-        nothing to lose and is written again. Links, ``.git`` and
-        paths that clash with a file or folder are refused even with ``force``.
+        nothing to lose and is written again. A file to ``remove`` must hold what HEAD holds (or
+        be gone already). Links, ``.git`` and paths that clash with a file or folder are
+        refused even with ``force``.
         """
         planned = self._plan(files)
-        for item in planned:
-            self._check_on_disk(item.path)
+        removals = self._removals(files, remove)
+        for path in [item.path for item in planned] + [path for path, _ in removals]:
+            self._check_on_disk(path)
         if force:
             return
         recovering = self._interrupted_run()
@@ -211,14 +213,26 @@ class TargetRepository:
                     f"{item.path} has local changes that differ from HEAD and from the new "
                     "output; commit or stash them, or pass --force"
                 )
+        rules = self._lfs_rules([path for path, _ in removals])
+        for path, head_id in removals:
+            entry = _staged(index, path)
+            on_disk = self._file_id(path, lfs_path=any(_gitlfs.is_lfs_path(path, r) for r in rules))
+            if {entry.id if entry is not None else None, on_disk} - {head_id, None}:
+                raise RepositoryError(
+                    f"{path} has local changes, and batchproc would remove it (an earlier apply "
+                    "shipped it; this batch no longer writes it); commit or stash them, or pass --force"
+                )
 
     def _worktree_id(self, item: _Planned) -> pygit2.Oid | None:
         """The blob id git would store for the work-tree file (its LFS pointer if LFS owns it)."""
+        return self._file_id(item.path, lfs_path=item.lfs_path)
+
+    def _file_id(self, path: str, *, lfs_path: bool) -> pygit2.Oid | None:
         try:
-            data = (self.root / item.path).read_bytes()
+            data = (self.root / path).read_bytes()
         except FileNotFoundError:
             return None
-        if item.lfs_path and not _gitlfs.is_pointer(data):
+        if lfs_path and not _gitlfs.is_pointer(data):
             data = _gitlfs.pointer_for(data)[0]
         return pygit2.Oid(hex=_gitblob.blob_id(data))
 
@@ -281,39 +295,44 @@ class TargetRepository:
         author: Author | None,
         *,
         force: bool = False,
+        remove: Iterable[str] = (),
     ) -> str | None:
-        """Land ``files`` as one commit on :attr:`branch`; the new commit id, or None.
+        """Land ``files`` as one commit on :attr:`branch`, without the paths of ``remove``; the
+        new commit id, or None.
 
-        None means HEAD already holds every file; the work tree and index are still brought
-        up to date (a run killed after moving the branch converges here). Checks the work
-        tree first (see :meth:`check_worktree`; ``force`` skips that), all under :meth:`locked`.
+        None means HEAD already holds every file and none of ``remove``; the work tree and
+        index are still brought up to date (a run killed after moving the branch converges
+        here, removals included). Checks the work tree first (see :meth:`check_worktree`;
+        ``force`` skips that), all under :meth:`locked`.
         """
         with self.locked():
             _testpoint.reached("locked")
             _check_state(self._repo)
             _pick_branch(self._repo, self.branch)  # HEAD may have moved since discover
-            self.check_worktree(files, force=force)
+            self.check_worktree(files, force=force, remove=remove)
             planned = self._plan(files)
+            removals = self._removals(files, remove)
             remove_stale_temps({self._gitdir} | {(self.root / p).parent for p in files})  # a killed run's
             self._store(planned)
             _testpoint.reached("objects")
             tip = self._tip()
-            if all(item.status == "same" for item in planned):
-                self._update_worktree(planned)
+            if not removals and all(item.status == "same" for item in planned):
+                recovering = self._interrupted_run()
+                self._update_worktree(planned, recovering[2] if recovering is not None else [])
                 (self._gitdir / _JOURNAL).unlink(missing_ok=True)
                 return None
             text = _clean_message(message)
             author_sig = self.resolve_author(author)
-            tree = self._build_tree(
-                tip.tree if tip is not None else None, {p.path: (p.blob_id, p.mode) for p in planned}
-            )
+            entries: dict[str, tuple[pygit2.Oid, int] | None] = {p.path: (p.blob_id, p.mode) for p in planned}
+            entries.update((path, None) for path, _ in removals)
+            tree = self._build_tree(tip.tree if tip is not None else None, entries)
             parents = [tip.id] if tip is not None else []
             commit_id = self._repo.create_commit(None, author_sig, self._committer(author_sig), text, tree, parents)
-            self._write_journal(commit_id, tip, planned)
+            self._write_journal(commit_id, tip, planned, removals)
             _testpoint.reached("journal")
             self._move_branch(commit_id, tip, f"batchproc: {text.splitlines()[0]}")
             _testpoint.reached("ref")
-            self._update_worktree(planned)
+            self._update_worktree(planned, removals)
             _testpoint.reached("worktree")
             (self._gitdir / _JOURNAL).unlink(missing_ok=True)
             return str(commit_id)
@@ -384,6 +403,19 @@ class TargetRepository:
             )
         return planned
 
+    def _removals(self, files: Mapping[str, bytes], remove: Iterable[str]) -> list[tuple[str, pygit2.Oid]]:
+        """The paths of ``remove`` that HEAD holds as files, with their blob ids, sorted."""
+        tip = self._tip()
+        found = []
+        for path in sorted(set(remove) - set(files)):
+            reason = unsafe_path(path)
+            if reason is not None:
+                raise RepositoryError(f"{path!r} {reason}")
+            entry = _entry(tip.tree, path) if tip is not None else None
+            if isinstance(entry, pygit2.Blob):
+                found.append((path, entry.id))
+        return found
+
     def _lfs_rules(self, paths: Iterable[str]) -> list[list[_gitlfs.AttributeRule]]:
         """Attribute rules from the work tree and from HEAD; a path is LFS if either says so.
 
@@ -424,21 +456,35 @@ class TargetRepository:
             if item.lfs_oid is not None:
                 _gitlfs.store_object(lfs_dir / "objects", item.lfs_oid, item.data)
 
-    def _build_tree(self, base: pygit2.Tree | None, entries: dict[str, tuple[pygit2.Oid, int]]) -> pygit2.Oid:
-        """``base`` with ``entries`` (paths relative to it) written in, one level at a time."""
+    def _build_tree(
+        self, base: pygit2.Tree | None, entries: Mapping[str, tuple[pygit2.Oid, int] | None]
+    ) -> pygit2.Oid:
+        """``base`` with ``entries`` (paths relative to it) written in, or taken out where the
+        value is None, one level at a time; a folder left empty goes too, as git has no empty trees."""
+        return self._tree_level(base, entries) or self._repo.TreeBuilder().write()
+
+    def _tree_level(
+        self, base: pygit2.Tree | None, entries: Mapping[str, tuple[pygit2.Oid, int] | None]
+    ) -> pygit2.Oid | None:
         builder = self._repo.TreeBuilder(base) if base is not None else self._repo.TreeBuilder()
-        folders: dict[str, dict[str, tuple[pygit2.Oid, int]]] = {}
-        for path, (oid, mode) in entries.items():
+        folders: dict[str, dict[str, tuple[pygit2.Oid, int] | None]] = {}
+        for path, entry in entries.items():
             name, slash, rest = path.partition("/")
             if slash:
-                folders.setdefault(name, {})[rest] = (oid, mode)
+                folders.setdefault(name, {})[rest] = entry
+            elif entry is None:
+                if builder.get(name) is not None:
+                    builder.remove(name)
             else:
-                builder.insert(name, oid, mode)
+                builder.insert(name, *entry)
         for name, inner in folders.items():
             existing = base[name] if base is not None and name in base else None
-            subtree = existing if isinstance(existing, pygit2.Tree) else None
-            builder.insert(name, self._build_tree(subtree, inner), FileMode.TREE)
-        return builder.write()
+            subtree = self._tree_level(existing if isinstance(existing, pygit2.Tree) else None, inner)
+            if subtree is not None:
+                builder.insert(name, subtree, FileMode.TREE)
+            elif builder.get(name) is not None:
+                builder.remove(name)
+        return builder.write() if len(builder) else None
 
     def _move_branch(self, commit_id: pygit2.Oid, tip: pygit2.Commit | None, reflog: str) -> None:
         name = f"refs/heads/{self.branch}"
@@ -455,12 +501,28 @@ class TargetRepository:
         if self._attach_head and self._repo.head_is_detached:
             self._repo.create_reference_symbolic("HEAD", name, True, f"batchproc: switch to {self.branch}")
 
-    def _update_worktree(self, planned: list[_Planned]) -> None:
-        """Write exactly these files and their index entries; leave everything else alone."""
+    def _update_worktree(self, planned: list[_Planned], removals: Sequence[tuple[str, pygit2.Oid]] = ()) -> None:
+        """Write exactly these files and their index entries, take out the removed ones; leave
+        everything else alone.
+
+        A removed file goes from the work tree only while it holds what the commit before held
+        (with ``--force`` a locally changed one stays, untracked), and so do folders it leaves
+        empty, as ``git rm`` does.
+        """
         index = self._repo.index
         index.read()
         dirty = False
         written = 0
+        rules = self._lfs_rules([path for path, _ in removals]) if removals else []
+        for path, old_id in removals:
+            lfs_path = any(_gitlfs.is_lfs_path(path, r) for r in rules)
+            target = self.root / path
+            if not target.is_symlink() and target.is_file() and self._file_id(path, lfs_path=lfs_path) == old_id:
+                target.unlink()
+                _remove_empty_folders(target.parent, self.root)
+            if _staged(index, path) is not None:
+                index.remove(path)
+                dirty = True
         for item in planned:
             target = self.root / item.path
             wrote = not _has_content(target, item.data)
@@ -491,16 +553,24 @@ class TargetRepository:
                     f"the index of {self.root} could not be written ({error}); run batchproc again to finish"
                 ) from error
 
-    def _write_journal(self, commit_id: pygit2.Oid, tip: pygit2.Commit | None, planned: list[_Planned]) -> None:
+    def _write_journal(
+        self,
+        commit_id: pygit2.Oid,
+        tip: pygit2.Commit | None,
+        planned: list[_Planned],
+        removals: Sequence[tuple[str, pygit2.Oid]],
+    ) -> None:
         journal = {
             "commit": str(commit_id),
             "parent": str(tip.id) if tip is not None else None,
             "paths": [item.path for item in planned],
+            "removed": [path for path, _ in removals],
         }
         write_atomically(self._gitdir / _JOURNAL, json.dumps(journal).encode())
 
-    def _interrupted_run(self) -> tuple[pygit2.Tree | None, set[str]] | None:
-        """The tree before an earlier run that moved the branch but did not finish, and its paths."""
+    def _interrupted_run(self) -> tuple[pygit2.Tree | None, set[str], list[tuple[str, pygit2.Oid]]] | None:
+        """The tree before an earlier run that moved the branch but did not finish, its paths,
+        and the files it removed with their ids in that tree (to take out of the work tree)."""
         try:
             journal = json.loads((self._gitdir / _JOURNAL).read_text())
         except (FileNotFoundError, ValueError):
@@ -513,7 +583,12 @@ class TargetRepository:
             tree = self._repo[parent].peel(pygit2.Tree) if parent else None
         except (KeyError, ValueError, pygit2.GitError):
             return None  # a damaged journal: fall back to the plain dirty check
-        return tree, set(journal.get("paths", ()))
+        removed = []
+        for path in journal.get("removed", ()):
+            entry = _entry(tree, path) if tree is not None and isinstance(path, str) and not unsafe_path(path) else None
+            if isinstance(entry, pygit2.Blob):
+                removed.append((path, entry.id))
+        return tree, set(journal.get("paths", ())), removed
 
 
 class _StatEntry(pygit2.IndexEntry):
@@ -609,6 +684,16 @@ def _check_path(path: str, files: Mapping[str, bytes], tree: pygit2.Tree | None)
         raise RepositoryError(
             f"{path} is {kind.get(entry.filemode, 'not a file')} in HEAD; batchproc writes only regular files"
         )
+
+
+def _remove_empty_folders(folder: Path, root: Path) -> None:
+    """Remove ``folder`` and its parents while they are empty, up to (not including) ``root``."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or already gone): the folders above stay too
+            return
+        folder = folder.parent
 
 
 def _staged(index: pygit2.Index, path: str) -> pygit2.IndexEntry | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from batchproc._provenance import read_provenances
 from batchproc.errors import InputError
+from batchproc.models import Manifest
 
 TOKENS_FILE = "tokens.json"
 
@@ -38,3 +39,56 @@ def check_ownership(
                 f"{path} was shipped by {owner}; give {asset_id} another name (or category), or pass --force to replace it",
                 where=asset_id,
             )
+
+
+def superseded(
+    files: Mapping[str, bytes],
+    batch_id: str,
+    asset_ids: Iterable[str],
+    head_package_files: Iterable[str],
+    read_head: Callable[[str], bytes | None],
+    public_root: str,
+) -> dict[str, str]:
+    """Files an earlier apply of this batch shipped for these assets that it no longer writes,
+    each with the asset id it was shipped for. An asset is its batch and its id, as provenance
+    records them (two batches may each have an ``A-1``).
+
+    An asset renamed, or measured at a new size, gets a new package folder or public file; the
+    old ones would stay in the repository, owned by nobody. They are the asset's public file
+    that HEAD's provenance names (only under ``public_root``: a hand-edited provenance must not
+    point batchproc at any file of the repository), and, in the package folder that provenance
+    sits in, the files of the names the batch writes (a file a person added there is not
+    batchproc's to remove). A public file another asset's provenance claims is left alone.
+    """
+    public_prefix = public_root.strip("/") + "/"
+    ids = set(asset_ids)
+    head_files = sorted(head_package_files)
+    new_names = {path.rpartition("/")[2] for path in files}
+    claimed_by_others: set[str] = set()
+    stale: dict[str, str] = {}
+    for tokens in (path for path in head_files if path.endswith("/" + TOKENS_FILE)):
+        folder = tokens.rpartition("/")[0]
+        for provenance in read_provenances(read_head(tokens)):
+            asset_id, public = provenance.get("asset_id"), provenance.get("public_path")
+            if asset_id not in ids or provenance.get("batch_id") != batch_id:
+                if isinstance(public, str):
+                    claimed_by_others.add(public)
+                continue
+            if isinstance(public, str) and public.startswith(public_prefix) and read_head(public) is not None:
+                stale[public] = asset_id
+            for path in head_files:
+                parent, _, name = path.rpartition("/")
+                if parent == folder and name in new_names:
+                    stale[path] = asset_id
+    return {path: owner for path, owner in sorted(stale.items()) if path not in files and path not in claimed_by_others}
+
+
+def superseded_by(
+    files: Mapping[str, bytes],
+    manifest: Manifest,
+    head_package_files: Iterable[str],
+    read_head: Callable[[str], bytes | None],
+) -> dict[str, str]:
+    """:func:`superseded` for the assets of ``manifest``, under its layout's public folder."""
+    ids = [asset.asset_id for asset in manifest.assets]
+    return superseded(files, manifest.batch_id, ids, head_package_files, read_head, manifest.layout.public)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pluggy
 
 from batchproc._context import RunContext
+from batchproc._ownership import superseded_by
 from batchproc._provenance import input_fingerprints, read_provenances
 from batchproc._runner import check_manifest, collect_files, commit_message, render_assets
 from batchproc.models import Asset, Manifest
@@ -21,7 +22,7 @@ from batchproc.models import Asset, Manifest
 if TYPE_CHECKING:  # pygit2 loads only through _gitrepo, which the caller opened
     from batchproc._gitrepo import TargetRepository
 
-Status = Literal["add", "change", "same"]
+Status = Literal["add", "change", "same", "remove"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class Plan:
 
     @property
     def counts(self) -> dict[Status, int]:
-        """How many files apply would add, change and leave as they are."""
-        return {status: sum(1 for f in self.files if f.status == status) for status in ("add", "change", "same")}
+        """How many files apply would add, change, remove and leave as they are."""
+        statuses: tuple[Status, ...] = ("add", "change", "same", "remove")
+        return {status: sum(1 for f in self.files if f.status == status) for status in statuses}
 
     @property
     def pending(self) -> bool:
@@ -54,11 +56,14 @@ class Plan:
 
     def lines(self) -> list[str]:
         """The plan as a terminal shows it."""
-        symbols = {"add": "+", "change": "~", "same": "="}
+        symbols = {"add": "+", "change": "~", "same": "=", "remove": "-"}
         lines = [f"  {symbols[f.status]} {f.path}" for f in self.files]
         counts = self.counts
         if self.pending:
-            lines.append(f"Plan: {counts['add']} to add, {counts['change']} to change, {counts['same']} unchanged.")
+            removing = f", {counts['remove']} to remove" if counts["remove"] else ""
+            lines.append(
+                f"Plan: {counts['add']} to add, {counts['change']} to change{removing}, {counts['same']} unchanged."
+            )
             lines.append(f"Commit message: {self.message.strip().splitlines()[0]}")
         else:
             lines.append("No changes: the repository already holds this batch.")
@@ -98,7 +103,10 @@ def make_plan(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext
     for asset_id, paths in current.items():
         rows.update((path, PlannedFile(path, "same", asset_id)) for path in paths)
         files.update((path, repository.head_blob(path) or b"") for path in paths)  # the output is HEAD's
-    repository.check_worktree(files, force=run.force)  # what apply would refuse, plan refuses
+    packages = repository.head_paths(manifest.layout.packages)
+    remove = superseded_by(files, manifest, packages, repository.head_blob)
+    rows.update((path, PlannedFile(path, "remove", asset_id)) for path, asset_id in remove.items())
+    repository.check_worktree(files, force=run.force, remove=remove)  # what apply would refuse, plan refuses
     order = {asset.asset_id: index for index, asset in enumerate(manifest.assets)}
     planned = sorted(rows.values(), key=lambda f: (order[f.asset_id], f.path))
     return Plan(

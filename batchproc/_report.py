@@ -82,6 +82,12 @@ class BatchReport:
             )
         elif self.status == "committed":
             lines.append(f"Created: {files} files across {folders} directories")
+        removed = sorted(path for path, status in self.changes.items() if status == "remove")
+        if removed and self.status == "committed":
+            noun = "file" if len(removed) == 1 else "files"
+            lines.append(
+                f"Removed: {len(removed)} {noun} shipped earlier under another name or size: {', '.join(removed)}"
+            )
         if self.status == "committed":
             lines.append(f"Committed: 1 consolidated commit {self.commit}")
             lines.append(f"  {self.message.splitlines()[0]}")

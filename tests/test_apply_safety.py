@@ -383,3 +383,68 @@ def test_a_later_manifest_failing_says_the_earlier_commit_stays(
     assert captured.err.splitlines()[-1] == note
     assert json.loads(captured.out)["errors"][-1] == note
     assert commits(repo) == 1
+
+
+# --- an asset renamed or resized: what it shipped before goes --------------------------------
+
+
+def rename_velvet(example_batch: Path) -> None:
+    example_batch.write_text(example_batch.read_text().replace("name: Velvet Curtain", "name: Plum Velvet"))
+
+
+OLD_VELVET = [
+    "assets/ASSET-3-velvet-curtain/context.md",
+    "assets/ASSET-3-velvet-curtain/tokens.json",
+    "assets/ASSET-3-velvet-curtain/usage.md",
+    "frontend/public/assets/patterns/velvet-curtain-tile-512.png",
+]
+
+
+def test_a_renamed_asset_takes_its_old_files_with_it(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["apply", str(example_batch), "--quiet"]) == 0
+    (repo / "assets" / "ASSET-3-velvet-curtain" / "notes.md").write_text("a designer's own notes\n")
+    git(repo, "add", "assets/ASSET-3-velvet-curtain/notes.md")
+    git(repo, "commit", "-q", "-m", "notes")
+    capsys.readouterr()
+    rename_velvet(example_batch)
+
+    assert main(["plan", str(example_batch)]) == 0
+    plan = capsys.readouterr().out.splitlines()
+    assert [line for line in plan if line.startswith("  - ")] == [f"  - {path}" for path in OLD_VELVET]
+    assert "Plan: 4 to add, 0 to change, 4 to remove, 8 unchanged." in plan
+
+    assert main(["apply", str(example_batch), "--quiet"]) == 0
+    report = capsys.readouterr().out.splitlines()
+    assert f"Removed: 4 files shipped earlier under another name or size: {', '.join(OLD_VELVET)}" in report
+    changed = git(repo, "show", "--name-status", "--no-renames", "--format=", "HEAD").splitlines()
+    assert sorted(line for line in changed if line.startswith("D")) == [f"D\t{path}" for path in OLD_VELVET]
+    assert "A\tfrontend/public/assets/patterns/plum-velvet-tile-512.png" in changed
+    for path in OLD_VELVET:
+        assert not (repo / path).exists()
+    assert (repo / "assets" / "ASSET-3-velvet-curtain" / "notes.md").exists()  # not batchproc's file
+    assert git(repo, "status", "--porcelain") == "?? manifests/\n"
+    git(repo, "fsck", "--strict")
+    assert main(["apply", str(example_batch), "--quiet"]) == 0  # and again: nothing more to do
+    assert "No changes: the repository already holds this batch; no commit made" in capsys.readouterr().out
+
+
+def test_a_changed_file_that_would_be_removed_stops_the_apply(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["apply", str(example_batch), "--quiet"]) == 0
+    before = head(repo)
+    edited = repo / "assets" / "ASSET-3-velvet-curtain" / "usage.md"
+    edited.write_text("hand-written usage\n")
+    rename_velvet(example_batch)
+    capsys.readouterr()
+    assert main(["apply", str(example_batch), "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        "error: assets/ASSET-3-velvet-curtain/usage.md has local changes, and batchproc would remove it "
+        "(an earlier apply shipped it; this batch no longer writes it); commit or stash them, or pass --force\n"
+    )
+    assert head(repo) == before
+    assert main(["apply", str(example_batch), "--quiet", "--force"]) == 0  # out of HEAD; the edit stays
+    assert edited.read_text() == "hand-written usage\n"
+    assert "?? assets/ASSET-3-velvet-curtain/" in git(repo, "status", "--porcelain").splitlines()

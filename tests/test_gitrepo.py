@@ -275,7 +275,7 @@ def test_run_killed_after_moving_the_branch_converges(repo: Path, monkeypatch) -
     TargetRepository.discover(repo).commit(BATCH, "first", None)
     new = {PUBLIC: PNG + b"v2", CONTEXT: b"# Gilded v2\n"}
 
-    def killed(self, planned):
+    def killed(self, planned, removals=()):
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
@@ -624,7 +624,7 @@ def test_an_index_held_by_git_fails_cleanly_and_a_rerun_finishes(repo: Path) -> 
 
 def test_an_edit_after_an_interrupted_run_is_still_protected(repo: Path, monkeypatch) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(TargetRepository, "_update_worktree", lambda self, planned: None)
+        patch.setattr(TargetRepository, "_update_worktree", lambda self, planned, removals=(): None)
         TargetRepository.discover(repo).commit(BATCH, MESSAGE, None)  # "killed" before files
     write(repo, PUBLIC, b"the user's own file")
     with pytest.raises(RepositoryError) as caught:
@@ -716,3 +716,40 @@ def test_a_batch_is_hashed_once_per_commit(repo: Path, monkeypatch) -> None:
     target.check_worktree(BATCH)
     target.commit(BATCH, MESSAGE, None)
     assert sorted(calls) == sorted(len(data) for data in BATCH.values())
+
+
+def test_removed_files_leave_tree_index_and_work_tree(repo: Path) -> None:
+    TargetRepository.discover(repo).commit(BATCH, "first", None)
+    renamed = {"frontend/public/assets/patterns/plum-tile-256.png": PNG, CONTEXT: b"# Plum\n"}
+    target = TargetRepository.discover(repo)
+    assert target.commit(renamed, "renamed", None, remove=[PUBLIC, "not/in/head.png"]) is not None
+    changed = git(repo, "show", "--name-status", "--no-renames", "--format=", "HEAD").splitlines()
+    assert sorted(changed) == sorted([f"M\t{CONTEXT}", f"A\t{next(iter(renamed))}", f"D\t{PUBLIC}"])
+    assert git(repo, "ls-tree", "-r", "--name-only", "HEAD", "frontend").split() == [
+        "frontend/public/assets/patterns/plum-tile-256.png"
+    ]
+    assert not (repo / PUBLIC).exists()
+    assert_clean(repo)
+    # A folder left empty leaves the tree and the work tree, as with git rm.
+    assert target.commit({CONTEXT: b"# Plum\n"}, "gone", None, remove=list(renamed)) is not None
+    assert git(repo, "ls-tree", "--name-only", "HEAD").split() == ["README.md", "assets", "notes.txt"]
+    assert not (repo / "frontend").exists()
+    assert_clean(repo)
+
+
+def test_a_run_killed_before_removing_files_finishes_on_the_next(repo: Path, monkeypatch) -> None:
+    TargetRepository.discover(repo).commit(BATCH, "first", None)
+    renamed = {"frontend/public/assets/patterns/plum-tile-256.png": PNG, CONTEXT: b"# Plum\n"}
+
+    def killed(self, planned, removals=()):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(TargetRepository, "_update_worktree", killed)
+        with pytest.raises(KeyboardInterrupt):
+            TargetRepository.discover(repo).commit(renamed, "renamed", None, remove=[PUBLIC])
+    assert (repo / PUBLIC).exists() and PUBLIC not in git(repo, "ls-tree", "-r", "--name-only", "HEAD")
+    # The re-run finds nothing left to remove in HEAD; the journal finishes the work tree.
+    assert TargetRepository.discover(repo).commit(renamed, "renamed", None) is None
+    assert not (repo / PUBLIC).exists()
+    assert_clean(repo)

@@ -8,10 +8,10 @@ import pytest
 from conftest import git
 
 from batchproc._cli import main
-from batchproc._ownership import check_ownership, shipped_by
+from batchproc._ownership import check_ownership, shipped_by, superseded
 from batchproc.errors import InputError
 
-TOKENS = b'{"brick": {"$extensions": {"dev.batchproc": {"asset_id": "C-1", "public_path": "p/brick-64.png"}}}}'
+TOKENS = b'{"brick": {"$extensions": {"dev.batchproc": {"asset_id": "C-1", "batch_id": "b", "public_path": "p/brick-64.png"}}}}'
 
 
 def test_shipped_by_reads_provenance_and_ignores_broken_files() -> None:
@@ -32,10 +32,41 @@ def test_check_ownership_refuses_another_assets_file() -> None:
     check_ownership({"assets/C-1-brick/tokens.json": TOKENS, "p/brick-64.png": b"new"}, head, head.get)
 
 
+def test_superseded_names_only_what_the_asset_shipped_and_no_longer_writes() -> None:
+    other = b'{"tile": {"$extensions": {"dev.batchproc": {"asset_id": "E-2", "batch_id": "b", "public_path": "p/shared.png"}}}}'
+    old = b'{"brick": {"$extensions": {"dev.batchproc": {"asset_id": "C-1", "batch_id": "b", "public_path": "p/shared.png"}}}}'
+    twin = b'{"slate": {"$extensions": {"dev.batchproc": {"asset_id": "C-1", "batch_id": "z", "public_path": "p/slate.png"}}}}'
+    head = {
+        "assets/C-1-brick/tokens.json": TOKENS,  # C-1 as it shipped first: brick-64.png
+        "assets/C-1-brick/usage.md": b"usage",
+        "assets/C-1-brick/notes.md": b"a person's notes",  # not a name batchproc writes
+        "p/brick-64.png": b"old",
+        "assets/C-1-old/tokens.json": old,  # an older package of C-1 naming a file E-2 claims
+        "assets/E-2-tile/tokens.json": other,
+        "p/shared.png": b"E-2's",
+        "assets/C-1-slate/tokens.json": twin,  # another batch's C-1: not this asset
+        "p/slate.png": b"z's",
+    }
+    files = {"assets/C-1-stone/tokens.json": b"{}", "assets/C-1-stone/usage.md": b"", "p/stone-64.png": b""}
+    assert superseded(files, "b", ["C-1"], [p for p in head if p.startswith("assets/")], head.get, "p") == {
+        "assets/C-1-brick/tokens.json": "C-1",
+        "assets/C-1-brick/usage.md": "C-1",
+        "assets/C-1-old/tokens.json": "C-1",
+        "p/brick-64.png": "C-1",
+    }
+    # Nothing goes for an asset the batch does not hold, or a file the batch writes again.
+    assert superseded(files, "b", ["X-9"], [p for p in head if p.startswith("assets/")], head.get, "p") == {}
+    assert "p/brick-64.png" not in superseded({**files, "p/brick-64.png": b""}, "b", ["C-1"], list(head), head.get, "p")
+    # A public path outside the public folder (a hand-edited provenance) is never touched.
+    assert "p/brick-64.png" not in superseded(files, "b", ["C-1"], list(head), head.get, "frontend/public")
+
+
 def write_batch(folder: Path, name: str, asset_id: str, colour: str, write_png) -> Path:
     write_png(f"{folder.name}/{asset_id}.png", size=(64, 64), colour=colour)
     manifest = folder / f"{name}.yaml"
-    manifest.write_text(f"batch_id: {name}\nassets:\n  - {{asset_id: {asset_id}, path: {asset_id}.png, score: 95, name: Brick}}\n")
+    manifest.write_text(
+        f"batch_id: {name}\nassets:\n  - {{asset_id: {asset_id}, path: {asset_id}.png, score: 95, name: Brick}}\n"
+    )
     return manifest
 
 

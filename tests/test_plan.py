@@ -79,7 +79,7 @@ def test_plan_on_an_empty_repository_lists_every_file_as_added(
 def test_plan_json(repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(example_batch), "--json", "--detailed-exitcode"]) == 2
     result = json.loads(capsys.readouterr().out)
-    assert result["counts"] == {"add": 12, "change": 0, "same": 0}
+    assert result["counts"] == {"add": 12, "change": 0, "same": 0, "remove": 0}
     assert result["message"] == MESSAGE
     assert result["up_to_date"] == []
     assert result["changes"][0] == {"path": ASSET_3[0], "status": "add", "asset_id": "ASSET-3"}
@@ -142,7 +142,7 @@ def test_changed_specs_replan_only_that_asset(
     result = json.loads(capsys.readouterr().out)
     changed = [c["path"] for c in result["changes"] if c["status"] == "change"]
     assert changed == [ASSET_4[0], ASSET_4[1]]  # context.md names the purpose; tokens.json its provenance
-    assert result["counts"] == {"add": 0, "change": 2, "same": 10}
+    assert result["counts"] == {"add": 0, "change": 2, "same": 10, "remove": 0}
     assert result["up_to_date"] == ["ASSET-3", "ASSET-6"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping
 
 from batchproc._context import RunContext
-from batchproc._ownership import check_ownership
+from batchproc._ownership import check_ownership, superseded_by
 from batchproc.hookspecs import hookimpl
 from batchproc.models import Manifest
 
@@ -23,7 +23,11 @@ def commit_batch(files: Mapping[str, bytes], message: str, manifest: Manifest, r
 
     repository = TargetRepository.discover(run.repo_root, branch=run.branch)
     with repository.locked():
+        packages = repository.head_paths(manifest.layout.packages)
         if not run.force:
-            check_ownership(files, repository.head_paths(manifest.layout.packages), repository.head_blob)
+            check_ownership(files, packages, repository.head_blob)
+        # What an earlier apply shipped for these assets under another name or size goes.
+        remove = superseded_by(files, manifest, packages, repository.head_blob)
         run.changes.update((change.path, change.status) for change in repository.classify(files))
-        return repository.commit(files, message, manifest.commit.author, force=run.force)
+        run.changes.update((path, "remove") for path in remove)
+        return repository.commit(files, message, manifest.commit.author, force=run.force, remove=remove)
