@@ -32,6 +32,8 @@ FRESH_POINTS = [
     "temp velvet-curtain-tile-32.png", "file-1", "file-4", "file-8", "file-12", "index", "worktree",
 ]  # fmt: skip
 UPDATE_POINTS = ["objects", "journal", "ref", "temp tokens.json", "file-1", "file-3", "file-6", "index"]
+# An asset renamed: 4 new files written, its 4 old ones removed after the branch moves.
+RENAME_POINTS = ["journal", "ref", "file-2", "index"]
 # A run takes about 0.5 s to 1 s, most of it Python starting and importing: kills spread over it.
 # A run that reaches its end first waits there (paused at "worktree"), so every one is a kill.
 DELAYS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
@@ -173,9 +175,24 @@ def test_killed_at_any_point_apply_converges(tmp_path: Path) -> None:
     update_tree = tree(clean_update)
     assert len(git(clean_update, "show", "--name-only", "--format=", "HEAD").split()) == 6
 
+    renamed = clone_of(template, tmp_path / "rename-template")
+    apply_in_process(renamed)
+    manifest = renamed / "manifests/theatrical.yaml"
+    manifest.write_text(manifest.read_text().replace("name: Velvet Curtain", "name: Plum Velvet"))
+    old_rename = head(renamed)
+    clean_rename = clone_of(renamed, tmp_path / "clean-rename")
+    apply_in_process(clean_rename)
+    rename_tree = tree(clean_rename)
+    removed = git(clean_rename, "show", "--name-status", "--no-renames", "--format=", "HEAD").count("D\t")
+    assert removed == 4
+
     scenarios = [
         Scenario(f"fresh, at {point}", tmp_path / f"fresh-{index}", old_fresh, fresh_tree, point=point)
         for index, point in enumerate(FRESH_POINTS)
+    ]
+    scenarios += [
+        Scenario(f"rename, at {point}", tmp_path / f"rename-{index}", old_rename, rename_tree, point=point)
+        for index, point in enumerate(RENAME_POINTS)
     ]
     scenarios += [
         Scenario(f"update, at {point}", tmp_path / f"update-{index}", old_update, update_tree, point=point)
@@ -185,13 +202,14 @@ def test_killed_at_any_point_apply_converges(tmp_path: Path) -> None:
         Scenario(f"fresh, after {delay} s", tmp_path / f"timed-{index}", old_fresh, fresh_tree, delay=delay)
         for index, delay in enumerate(DELAYS)
     ]
+    sources = {"update": updated, "rename": renamed}
     for scenario in scenarios:
-        clone_of(updated if scenario.name.startswith("update") else template, scenario.repo)
+        clone_of(sources.get(scenario.name.split(",")[0], template), scenario.repo)
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         list(pool.map(run_and_kill, scenarios))
     killed = [s for s in scenarios if s.killed]
-    assert len(killed) == len(scenarios) == 30
+    assert len(killed) == len(scenarios) == 34
     for scenario in scenarios:
         check_after_kill(scenario)
         if scenario.point:  # the order docs/apply.md promises: nothing is published before "ref"
