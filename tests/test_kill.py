@@ -155,6 +155,19 @@ def check_converged(scenario: Scenario) -> None:
     git(repo, "fsck", "--strict")
 
 
+def second_apply(template: Path, tmp_path: Path, kind: str, old: str, new: str) -> tuple[Path, str, str, str]:
+    """A clone with the example applied and its manifest then edited (``old`` to ``new``): the
+    clone, its HEAD, the tree a clean second apply makes, and that commit's name-status."""
+    first = clone_of(template, tmp_path / f"{kind}-template")
+    apply_in_process(first)
+    manifest = first / "manifests/theatrical.yaml"
+    manifest.write_text(manifest.read_text().replace(old, new))
+    clean = clone_of(first, tmp_path / f"clean-{kind}")
+    apply_in_process(clean)
+    changes = git(clean, "show", "--name-status", "--no-renames", "--format=", "HEAD")
+    return first, head(first), tree(clean), changes
+
+
 def test_killed_at_any_point_apply_converges(tmp_path: Path) -> None:
     template = make_template(tmp_path)
     clean_fresh = clone_of(template, tmp_path / "clean-fresh")
@@ -165,26 +178,15 @@ def test_killed_at_any_point_apply_converges(tmp_path: Path) -> None:
     fresh_tree = tree(clean_fresh)
     old_fresh = head(template)
 
-    updated = clone_of(template, tmp_path / "update-template")
-    apply_in_process(updated)
-    manifest = updated / "manifests/theatrical.yaml"
-    manifest.write_text(manifest.read_text().replace("batch-theatrical-specimens", "batch-encore"))
-    old_update = head(updated)
-    clean_update = clone_of(updated, tmp_path / "clean-update")
-    apply_in_process(clean_update)
-    update_tree = tree(clean_update)
-    assert len(git(clean_update, "show", "--name-only", "--format=", "HEAD").split()) == 6
-
-    renamed = clone_of(template, tmp_path / "rename-template")
-    apply_in_process(renamed)
-    manifest = renamed / "manifests/theatrical.yaml"
-    manifest.write_text(manifest.read_text().replace("name: Velvet Curtain", "name: Plum Velvet"))
-    old_rename = head(renamed)
-    clean_rename = clone_of(renamed, tmp_path / "clean-rename")
-    apply_in_process(clean_rename)
-    rename_tree = tree(clean_rename)
-    removed = git(clean_rename, "show", "--name-status", "--no-renames", "--format=", "HEAD").count("D\t")
-    assert removed == 4
+    # An update (the batch id changed: 6 files change) and a rename (4 files added, 4 removed).
+    updated, old_update, update_tree, update_changes = second_apply(
+        template, tmp_path, "update", "batch-theatrical-specimens", "batch-encore"
+    )
+    assert update_changes.count("M\t") == 6
+    renamed, old_rename, rename_tree, rename_changes = second_apply(
+        template, tmp_path, "rename", "name: Velvet Curtain", "name: Plum Velvet"
+    )
+    assert rename_changes.count("A\t") == 4 and rename_changes.count("D\t") == 4
 
     scenarios = [
         Scenario(f"fresh, at {point}", tmp_path / f"fresh-{index}", old_fresh, fresh_tree, point=point)
