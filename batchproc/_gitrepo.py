@@ -313,12 +313,16 @@ class TargetRepository:
             planned = self._plan(files)
             removals = self._removals(files, remove)
             remove_stale_temps({self._gitdir} | {(self.root / p).parent for p in files})  # a killed run's
+            recovering = self._interrupted_run()
+            if recovering is not None and recovering[2]:
+                # A run killed after moving the branch left files to remove that only its journal
+                # names; this run's journal replaces that one, so finish them first.
+                self._update_worktree([], recovering[2])
             self._store(planned)
             _testpoint.reached("objects")
             tip = self._tip()
             if not removals and all(item.status == "same" for item in planned):
-                recovering = self._interrupted_run()
-                self._update_worktree(planned, recovering[2] if recovering is not None else [])
+                self._update_worktree(planned)
                 (self._gitdir / _JOURNAL).unlink(missing_ok=True)
                 return None
             text = _clean_message(message)
@@ -515,12 +519,15 @@ class TargetRepository:
         written = 0
         rules = self._lfs_rules([path for path, _ in removals]) if removals else []
         for path, old_id in removals:
+            staged = _staged(index, path)
+            if staged is not None and staged.id != old_id:
+                continue  # staged work (with --force): the index keeps it as an added file, and the file stays
             lfs_path = any(_gitlfs.is_lfs_path(path, r) for r in rules)
             target = self.root / path
             if not target.is_symlink() and target.is_file() and self._file_id(path, lfs_path=lfs_path) == old_id:
                 target.unlink()
                 _remove_empty_folders(target.parent, self.root)
-            if _staged(index, path) is not None:
+            if staged is not None:
                 index.remove(path)
                 dirty = True
         for item in planned:

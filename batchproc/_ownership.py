@@ -54,33 +54,47 @@ def superseded(
     records them (two batches may each have an ``A-1``).
 
     An asset renamed, or measured at a new size, gets a new package folder or public file; the
-    old ones would stay in the repository, owned by nobody. They are the asset's public file
-    that HEAD's provenance names (only under ``public_root``: a hand-edited provenance must not
-    point batchproc at any file of the repository), and, in the package folder that provenance
-    sits in, the files of the names the batch writes (a file a person added there is not
-    batchproc's to remove). A public file another asset's provenance claims is left alone.
+    old ones would stay in the repository, owned by nobody. Only what batchproc itself wrote
+    goes: a provenance counts when it names the package folder it sits in (a copy a person made
+    elsewhere, or one written before provenance recorded its folder, claims its files instead);
+    from that folder, the files of the names the batch writes (a person's own file there stays);
+    and the public file it names, if that lies under ``public_root`` and outside every package
+    folder, and no other provenance claims it.
     """
-    public_prefix = public_root.strip("/") + "/"
     ids = set(asset_ids)
     head_files = sorted(head_package_files)
     new_names = {path.rpartition("/")[2] for path in files}
-    claimed_by_others: set[str] = set()
+    public_prefix = f"{public_root.strip('/')}/" if public_root.strip("/") else ""  # "": the repository root
+    folders = {path.rpartition("/")[0] for path in head_files}
+    claimed: set[str] = set()
     stale: dict[str, str] = {}
     for tokens in (path for path in head_files if path.endswith("/" + TOKENS_FILE)):
         folder = tokens.rpartition("/")[0]
         for provenance in read_provenances(read_head(tokens)):
             asset_id, public = provenance.get("asset_id"), provenance.get("public_path")
-            if asset_id not in ids or provenance.get("batch_id") != batch_id:
+            ours = (
+                isinstance(asset_id, str)
+                and asset_id in ids
+                and provenance.get("batch_id") == batch_id
+                and provenance.get("package_dir") == folder
+            )
+            if not ours:
                 if isinstance(public, str):
-                    claimed_by_others.add(public)
+                    claimed.add(public)
                 continue
-            if isinstance(public, str) and public.startswith(public_prefix) and read_head(public) is not None:
+            assert isinstance(asset_id, str)
+            if (
+                isinstance(public, str)
+                and public.startswith(public_prefix)
+                and public.rpartition("/")[0] not in folders
+                and read_head(public) is not None
+            ):
                 stale[public] = asset_id
             for path in head_files:
                 parent, _, name = path.rpartition("/")
                 if parent == folder and name in new_names:
                     stale[path] = asset_id
-    return {path: owner for path, owner in sorted(stale.items()) if path not in files and path not in claimed_by_others}
+    return {path: owner for path, owner in sorted(stale.items()) if path not in files and path not in claimed}
 
 
 def superseded_by(

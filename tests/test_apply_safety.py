@@ -448,3 +448,44 @@ def test_a_changed_file_that_would_be_removed_stops_the_apply(
     assert main(["apply", str(example_batch), "--quiet", "--force"]) == 0  # out of HEAD; the edit stays
     assert edited.read_text() == "hand-written usage\n"
     assert "?? assets/ASSET-3-velvet-curtain/" in git(repo, "status", "--porcelain").splitlines()
+
+
+def test_a_persons_copy_of_a_package_folder_is_never_removed(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["apply", str(example_batch), "--quiet"]) == 0
+    original = repo / "assets" / "ASSET-3-velvet-curtain"
+    copy = repo / "assets" / "my-variant"
+    copy.mkdir()
+    for name in ("context.md", "tokens.json", "usage.md"):
+        (copy / name).write_bytes((original / name).read_bytes())
+    git(repo, "add", "assets/my-variant")
+    git(repo, "commit", "-q", "-m", "a variant")
+    before = head(repo)
+    capsys.readouterr()
+    assert main(["apply", str(example_batch), "--quiet"]) == 0  # unchanged: nothing to do
+    assert "No changes: the repository already holds this batch; no commit made" in capsys.readouterr().out
+    assert head(repo) == before
+    rename_velvet(example_batch)
+    assert main(["apply", str(example_batch), "--quiet"]) == 0  # renamed: the original goes, the copy stays
+    removed = git(repo, "show", "--name-status", "--no-renames", "--format=", "HEAD").splitlines()
+    # ... and so does the public PNG, which the copy's provenance still names.
+    assert sorted(line for line in removed if line.startswith("D")) == [f"D\t{path}" for path in OLD_VELVET[:3]]
+    assert OLD_VELVET[3] in git(repo, "ls-tree", "-r", "--name-only", "HEAD")
+    assert sorted(path.name for path in copy.iterdir()) == ["context.md", "tokens.json", "usage.md"]
+
+
+def test_force_keeps_staged_work_on_a_file_it_removes(
+    repo: Path, example_batch: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["apply", str(example_batch), "--quiet"]) == 0
+    usage = repo / "assets" / "ASSET-3-velvet-curtain" / "usage.md"
+    shipped = usage.read_bytes()
+    usage.write_bytes(shipped + b"\nStaged note.\n")
+    git(repo, "add", str(usage))
+    usage.write_bytes(shipped)  # staged differs from HEAD, the work tree does not: status MM
+    rename_velvet(example_batch)
+    assert main(["apply", str(example_batch), "--quiet", "--force"]) == 0
+    assert "assets/ASSET-3-velvet-curtain/usage.md" not in git(repo, "ls-tree", "-r", "--name-only", "HEAD")
+    assert git(repo, "show", ":assets/ASSET-3-velvet-curtain/usage.md").endswith("Staged note.\n")  # still staged
+    assert usage.read_bytes() == shipped

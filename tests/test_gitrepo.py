@@ -737,9 +737,12 @@ def test_removed_files_leave_tree_index_and_work_tree(repo: Path) -> None:
     assert_clean(repo)
 
 
-def test_a_run_killed_before_removing_files_finishes_on_the_next(repo: Path, monkeypatch) -> None:
+RENAMED = {"frontend/public/assets/patterns/plum-tile-256.png": PNG, CONTEXT: b"# Plum\n"}
+
+
+@pytest.mark.parametrize("next_batch", ["the same batch", "another batch"])
+def test_a_run_killed_before_removing_files_is_finished_by_the_next(repo: Path, monkeypatch, next_batch: str) -> None:
     TargetRepository.discover(repo).commit(BATCH, "first", None)
-    renamed = {"frontend/public/assets/patterns/plum-tile-256.png": PNG, CONTEXT: b"# Plum\n"}
 
     def killed(self, planned, removals=()):
         raise KeyboardInterrupt
@@ -747,9 +750,13 @@ def test_a_run_killed_before_removing_files_finishes_on_the_next(repo: Path, mon
     with monkeypatch.context() as patch:
         patch.setattr(TargetRepository, "_update_worktree", killed)
         with pytest.raises(KeyboardInterrupt):
-            TargetRepository.discover(repo).commit(renamed, "renamed", None, remove=[PUBLIC])
+            TargetRepository.discover(repo).commit(RENAMED, "renamed", None, remove=[PUBLIC])
     assert (repo / PUBLIC).exists() and PUBLIC not in git(repo, "ls-tree", "-r", "--name-only", "HEAD")
-    # The re-run finds nothing left to remove in HEAD; the journal finishes the work tree.
-    assert TargetRepository.discover(repo).commit(renamed, "renamed", None) is None
+    if next_batch == "the same batch":
+        # The re-run finds nothing left to remove in HEAD; the journal finishes the work tree.
+        assert TargetRepository.discover(repo).commit(RENAMED, "renamed", None) is None
+        assert_clean(repo)
+    else:  # its journal replaces the killed run's, the only record of PUBLIC: finished first
+        assert TargetRepository.discover(repo).commit({"other/file.md": b"other\n"}, "other", None) is not None
+        assert PUBLIC not in git(repo, "ls-files")
     assert not (repo / PUBLIC).exists()
-    assert_clean(repo)

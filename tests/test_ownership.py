@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -32,33 +33,47 @@ def test_check_ownership_refuses_another_assets_file() -> None:
     check_ownership({"assets/C-1-brick/tokens.json": TOKENS, "p/brick-64.png": b"new"}, head, head.get)
 
 
-def test_superseded_names_only_what_the_asset_shipped_and_no_longer_writes() -> None:
-    other = b'{"tile": {"$extensions": {"dev.batchproc": {"asset_id": "E-2", "batch_id": "b", "public_path": "p/shared.png"}}}}'
-    old = b'{"brick": {"$extensions": {"dev.batchproc": {"asset_id": "C-1", "batch_id": "b", "public_path": "p/shared.png"}}}}'
-    twin = b'{"slate": {"$extensions": {"dev.batchproc": {"asset_id": "C-1", "batch_id": "z", "public_path": "p/slate.png"}}}}'
+def record(asset_id: object, public: str, folder: str | None, batch: str = "b") -> bytes:
+    provenance: dict[str, object] = {"asset_id": asset_id, "batch_id": batch, "public_path": public}
+    if folder is not None:
+        provenance["package_dir"] = folder
+    return json.dumps({"group": {"$extensions": {"dev.batchproc": provenance}}}).encode()
+
+
+def test_superseded_names_only_what_batchproc_shipped_for_the_asset_and_no_longer_writes() -> None:
     head = {
-        "assets/C-1-brick/tokens.json": TOKENS,  # C-1 as it shipped first: brick-64.png
+        "assets/C-1-brick/tokens.json": record("C-1", "p/brick-64.png", "assets/C-1-brick"),  # C-1 as shipped
         "assets/C-1-brick/usage.md": b"usage",
         "assets/C-1-brick/notes.md": b"a person's notes",  # not a name batchproc writes
         "p/brick-64.png": b"old",
-        "assets/C-1-old/tokens.json": old,  # an older package of C-1 naming a file E-2 claims
-        "assets/E-2-tile/tokens.json": other,
+        "assets/C-1-old/tokens.json": record("C-1", "p/shared.png", "assets/C-1-old"),  # names a file E-2 claims
+        "assets/E-2-tile/tokens.json": record("E-2", "p/shared.png", "assets/E-2-tile"),
         "p/shared.png": b"E-2's",
-        "assets/C-1-slate/tokens.json": twin,  # another batch's C-1: not this asset
+        "assets/C-1-slate/tokens.json": record("C-1", "p/slate.png", "assets/C-1-slate", batch="z"),  # another batch
         "p/slate.png": b"z's",
+        "assets/my-copy/tokens.json": record("C-1", "p/copy.png", "assets/C-1-brick"),  # a person's copy
+        "p/copy.png": b"the copy's",
+        "assets/C-1-legacy/tokens.json": record("C-1", "p/legacy.png", None),  # written before package_dir
+        "p/legacy.png": b"legacy",
+        "assets/C-1-odd/tokens.json": record(["C-1"], "p/odd.png", "assets/C-1-odd"),  # hand-edited
+        "assets/C-1-inner/tokens.json": record("C-1", "assets/E-2-tile/tokens.json", "assets/C-1-inner"),
     }
     files = {"assets/C-1-stone/tokens.json": b"{}", "assets/C-1-stone/usage.md": b"", "p/stone-64.png": b""}
-    assert superseded(files, "b", ["C-1"], [p for p in head if p.startswith("assets/")], head.get, "p") == {
+    packages = [path for path in head if path.startswith("assets/")]
+    assert superseded(files, "b", ["C-1"], packages, head.get, "p") == {
         "assets/C-1-brick/tokens.json": "C-1",
         "assets/C-1-brick/usage.md": "C-1",
+        "assets/C-1-inner/tokens.json": "C-1",
         "assets/C-1-old/tokens.json": "C-1",
         "p/brick-64.png": "C-1",
     }
     # Nothing goes for an asset the batch does not hold, or a file the batch writes again.
-    assert superseded(files, "b", ["X-9"], [p for p in head if p.startswith("assets/")], head.get, "p") == {}
-    assert "p/brick-64.png" not in superseded({**files, "p/brick-64.png": b""}, "b", ["C-1"], list(head), head.get, "p")
+    assert superseded(files, "b", ["X-9"], packages, head.get, "p") == {}
+    assert "p/brick-64.png" not in superseded({**files, "p/brick-64.png": b""}, "b", ["C-1"], packages, head.get, "p")
     # A public path outside the public folder (a hand-edited provenance) is never touched.
-    assert "p/brick-64.png" not in superseded(files, "b", ["C-1"], list(head), head.get, "frontend/public")
+    assert "p/brick-64.png" not in superseded(files, "b", ["C-1"], packages, head.get, "frontend/public")
+    # Nor one inside a package folder, even when the public folder holds the packages.
+    assert "assets/E-2-tile/tokens.json" not in superseded(files, "b", ["C-1"], packages, head.get, "")
 
 
 def write_batch(folder: Path, name: str, asset_id: str, colour: str, write_png) -> Path:

@@ -63,6 +63,8 @@ def batchproc_render_files(
     tokens = design_tokens(asset, idf, manifest, public_path)
     # The fingerprint of everything that made these files: `plan` compares it with HEAD's.
     tokens[asset.slug]["$extensions"][EXTENSION_KEY]["inputs"] = run.inputs.get(asset.asset_id)
+    # The folder these files go to: a later apply removes only packages it wrote itself.
+    tokens[asset.slug]["$extensions"][EXTENSION_KEY]["package_dir"] = package_dir
     data = json.dumps(tokens, indent=2, ensure_ascii=False) + "\n"
     return [OutputFile(path=f"{package_dir}/tokens.json", data=data.encode("utf-8"), asset_id=asset.asset_id, kind="tokens")]
 
