@@ -21,6 +21,7 @@ from batchproc._atomic import remove_stale_temps, write_atomically
 __all__ = [
     "AttributeRule",
     "is_lfs_path",
+    "content_sha256",
     "is_pointer",
     "parse_gitattributes",
     "pointer_for",
@@ -122,6 +123,15 @@ def pointer_for(data: bytes) -> tuple[bytes, str]:
     oid = hashlib.sha256(data).hexdigest()
     pointer = f"version {POINTER_VERSION}\noid sha256:{oid}\nsize {len(data)}\n"
     return pointer.encode("ascii"), oid
+
+
+def content_sha256(blob: bytes) -> str:
+    """The sha256 of the content a blob stands for: the oid an LFS pointer names, else its own."""
+    if is_pointer(blob):
+        for line in blob.decode("ascii", "replace").splitlines():
+            if line.startswith("oid sha256:"):
+                return line.removeprefix("oid sha256:").strip()
+    return hashlib.sha256(blob).hexdigest()
 
 
 def is_pointer(data: bytes) -> bool:

@@ -197,6 +197,13 @@ class TargetRepository:
         recovering = self._interrupted_run()
         index = self._repo.index
         index.read()
+        if recovering is not None and not recovering[1] <= set(files) and self._unfinished(recovering, index):
+            tip = self._tip()
+            assert tip is not None  # a journal of the current HEAD
+            raise RepositoryError(
+                f"the apply that made {str(tip.id)[:7]} ({tip.message.splitlines()[0]}) was interrupted before "
+                "it updated the work tree and the index; apply that manifest again to finish it, or pass --force"
+            )
         conflicts = index.conflicts
         for item in planned:
             # None: a target deleted (or `git rm`ed) holds no content to lose; the batch
@@ -222,6 +229,20 @@ class TargetRepository:
                     f"{path} has local changes, and batchproc would remove it (an earlier apply "
                     "shipped it; this batch no longer writes it); commit or stash them, or pass --force"
                 )
+
+    def _unfinished(
+        self, recovering: tuple[pygit2.Tree | None, set[str], list[tuple[str, pygit2.Oid]]], index: pygit2.Index
+    ) -> bool:
+        """Whether an interrupted run left its paths' index entries unlike HEAD (the index is
+        written last, once the work tree is done, so a matching index means it finished)."""
+        tip = self._tip()
+        if tip is None:
+            return False
+        for path in recovering[1]:
+            entry, staged = _entry(tip.tree, path), _staged(index, path)
+            if (entry.id if entry is not None else None) != (staged.id if staged is not None else None):
+                return True
+        return any(_staged(index, path) is not None for path, _ in recovering[2])
 
     def _worktree_id(self, item: _Planned) -> pygit2.Oid | None:
         """The blob id git would store for the work-tree file (its LFS pointer if LFS owns it)."""

@@ -9,6 +9,7 @@ clash across batches is an error instead of one asset's image quietly replacing 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from batchproc._gitlfs import content_sha256
 from batchproc._provenance import read_provenances
 from batchproc.errors import InputError
 from batchproc.models import Manifest
@@ -59,7 +60,8 @@ def superseded(
     elsewhere, or one written before provenance recorded its folder, claims its files instead);
     from that folder, the files of the names the batch writes (a person's own file there stays);
     and the public file it names, if that lies under ``public_root`` and outside every package
-    folder, and no other provenance claims it.
+    folder, still holds the bytes the provenance's source hash records, and no other
+    provenance claims it.
     """
     ids = set(asset_ids)
     head_files = sorted(head_package_files)
@@ -83,13 +85,12 @@ def superseded(
                     claimed.add(public)
                 continue
             assert isinstance(asset_id, str)
-            if (
-                isinstance(public, str)
-                and public.startswith(public_prefix)
-                and public.rpartition("/")[0] not in folders
-                and read_head(public) is not None
-            ):
-                stale[public] = asset_id
+            if isinstance(public, str) and public.startswith(public_prefix) and public.rpartition("/")[0] not in folders:
+                shipped = read_head(public)
+                source = provenance.get("source")
+                # Only the very bytes batchproc copied there: the source's hash, as recorded.
+                if shipped is not None and isinstance(source, dict) and source.get("sha256") == content_sha256(shipped):
+                    stale[public] = asset_id
             for path in head_files:
                 parent, _, name = path.rpartition("/")
                 if parent == folder and name in new_names:

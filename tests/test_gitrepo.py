@@ -756,7 +756,15 @@ def test_a_run_killed_before_removing_files_is_finished_by_the_next(repo: Path, 
         # The re-run finds nothing left to remove in HEAD; the journal finishes the work tree.
         assert TargetRepository.discover(repo).commit(RENAMED, "renamed", None) is None
         assert_clean(repo)
-    else:  # its journal replaces the killed run's, the only record of PUBLIC: finished first
-        assert TargetRepository.discover(repo).commit({"other/file.md": b"other\n"}, "other", None) is not None
+    else:  # another batch would leave the killed run's work half done: it stops, saying which run
+        other = {"other/file.md": b"other\n"}
+        with pytest.raises(RepositoryError) as caught:
+            TargetRepository.discover(repo).commit(other, "other", None)
+        assert str(caught.value) == (
+            f"the apply that made {head(repo)[:7]} (renamed) was interrupted before it updated the work tree "
+            "and the index; apply that manifest again to finish it, or pass --force"
+        )
+        # With --force it goes on; the killed run's removals, which only its journal names, are done first.
+        assert TargetRepository.discover(repo).commit(other, "other", None, force=True) is not None
         assert PUBLIC not in git(repo, "ls-files")
     assert not (repo / PUBLIC).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -33,8 +34,9 @@ def test_check_ownership_refuses_another_assets_file() -> None:
     check_ownership({"assets/C-1-brick/tokens.json": TOKENS, "p/brick-64.png": b"new"}, head, head.get)
 
 
-def record(asset_id: object, public: str, folder: str | None, batch: str = "b") -> bytes:
-    provenance: dict[str, object] = {"asset_id": asset_id, "batch_id": batch, "public_path": public}
+def record(asset_id: object, public: str, folder: str | None, batch: str = "b", shipped: bytes = b"old") -> bytes:
+    source = {"sha256": hashlib.sha256(shipped).hexdigest()}  # what the public copy holds
+    provenance: dict[str, object] = {"asset_id": asset_id, "batch_id": batch, "public_path": public, "source": source}
     if folder is not None:
         provenance["package_dir"] = folder
     return json.dumps({"group": {"$extensions": {"dev.batchproc": provenance}}}).encode()
@@ -57,12 +59,15 @@ def test_superseded_names_only_what_batchproc_shipped_for_the_asset_and_no_longe
         "p/legacy.png": b"legacy",
         "assets/C-1-odd/tokens.json": record(["C-1"], "p/odd.png", "assets/C-1-odd"),  # hand-edited
         "assets/C-1-inner/tokens.json": record("C-1", "assets/E-2-tile/tokens.json", "assets/C-1-inner"),
+        "assets/C-1-edited/tokens.json": record("C-1", "p/mine.png", "assets/C-1-edited", shipped=b"ours"),
+        "p/mine.png": b"a person's file, not the bytes batchproc shipped",
     }
     files = {"assets/C-1-stone/tokens.json": b"{}", "assets/C-1-stone/usage.md": b"", "p/stone-64.png": b""}
     packages = [path for path in head if path.startswith("assets/")]
     assert superseded(files, "b", ["C-1"], packages, head.get, "p") == {
         "assets/C-1-brick/tokens.json": "C-1",
         "assets/C-1-brick/usage.md": "C-1",
+        "assets/C-1-edited/tokens.json": "C-1",  # its package goes, p/mine.png (other bytes) stays
         "assets/C-1-inner/tokens.json": "C-1",
         "assets/C-1-old/tokens.json": "C-1",
         "p/brick-64.png": "C-1",
@@ -114,3 +119,11 @@ def test_a_second_batch_cannot_take_over_a_public_file(
 def test_a_hand_edited_tokens_file_owns_nothing() -> None:
     broken = b'{"brick": {"$extensions": []}, "other": 3, "more": {"$extensions": {"dev.batchproc": "x"}}}'
     assert shipped_by({"a/tokens.json": broken, "b/tokens.json": b"[1, 2]"}) == {}
+
+
+def test_content_sha256_reads_through_an_lfs_pointer() -> None:
+    from batchproc import _gitlfs
+
+    data = b"\x89PNG pixels"
+    assert _gitlfs.content_sha256(data) == hashlib.sha256(data).hexdigest()
+    assert _gitlfs.content_sha256(_gitlfs.pointer_for(data)[0]) == hashlib.sha256(data).hexdigest()
