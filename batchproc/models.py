@@ -222,6 +222,10 @@ class Tileability(_Frozen):
     """Top edge against bottom edge."""
     interior_error: float = Field(ge=0)
     tileable: bool
+    plain_edges: bool = False
+    """The edges and the strips beside them are plain (a border, a flat or transparent ground):
+    such an image repeats without a seam whatever it shows, so ``tileable`` says nothing about
+    the picture continuing across the edge."""
 
 
 class Contrast(_Frozen):

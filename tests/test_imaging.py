@@ -310,6 +310,20 @@ def test_wrapping_wave_tiles_and_gradient_does_not(tmp_path: Path) -> None:
     assert seams.seam_error_horizontal > 50 > seams.interior_error
 
 
+def test_plain_edges_are_told_apart_from_a_texture_that_tiles(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    framed = Image.new("RGB", (96, 96), "#2a1a10")  # a painting in a plain frame
+    framed.paste(Image.frombytes("RGB", (64, 64), bytes(rng.randrange(256) for _ in range(64 * 64 * 3))), (16, 16))
+    wave = Image.new("L", (128, 64))
+    wave.putdata([round(127 + 100 * math.cos(2 * math.pi * (x / 128 + y / 64))) for y in range(64) for x in range(128)])
+    picture = idf(save(tmp_path / "framed.png", framed)).tileability
+    texture = idf(save(tmp_path / "wave.png", wave)).tileability
+    flat = idf(save(tmp_path / "flat.png", Image.new("RGB", (32, 32), "#336699"))).tileability
+    assert (picture.tileable, picture.plain_edges) == (True, True)  # no seam, but nothing continues
+    assert (texture.tileable, texture.plain_edges) == (True, False)
+    assert (flat.tileable, flat.plain_edges) == (True, True)
+
+
 def test_one_pixel_wide_image(tmp_path: Path) -> None:
     strip = Image.linear_gradient("L").resize((1, 50))
     facts = idf(save(tmp_path / "strip.png", strip))

@@ -111,6 +111,7 @@ def provenance(asset: Asset, idf: IDF, manifest: Manifest, public_path: str) -> 
             "lower_right": idf.coverage.lower_right,
         },
         "tileable": idf.tileability.tileable,
+        "plain_edges": idf.tileability.plain_edges,
         "mode": idf.mode,
     }
 

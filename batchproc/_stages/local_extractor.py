@@ -11,7 +11,7 @@ from batchproc.hookspecs import hookimpl
 from batchproc.models import IDF, Asset, Manifest
 
 NAME = "local"
-VERSION = f"{__version__}+pixels.3"
+VERSION = f"{__version__}+pixels.4"
 """Part of the cache key: bump the suffix whenever the measurement changes."""
 
 
