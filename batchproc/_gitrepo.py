@@ -326,6 +326,7 @@ class TargetRepository:
         here, removals included). Checks the work tree first (see :meth:`check_worktree`;
         ``force`` skips that), all under :meth:`locked`.
         """
+        remove = tuple(remove)  # read twice: by the check and by the commit
         with self.locked():
             _testpoint.reached("locked")
             _check_state(self._repo)
