@@ -21,6 +21,8 @@ import tempfile
 import zlib
 from pathlib import Path
 
+from batchproc._png import image_format
+
 __all__ = ["blob_id", "is_compressed", "write_stored_blob"]
 
 
@@ -31,21 +33,13 @@ def blob_id(data: bytes) -> str:
     return digest.hexdigest()
 
 
-_SIGNATURES = (
-    b"\x89PNG\r\n\x1a\n",  # PNG
-    b"\xff\xd8\xff",  # JPEG
-    b"GIF87a",
-    b"GIF89a",
-)
+_COMPRESSED = frozenset({"PNG", "JPEG", "GIF", "WebP", "AVIF", "HEIC"})
+"""Image formats whose bytes are compressed already (the names ``_png.image_format`` gives)."""
 
 
 def is_compressed(data: bytes) -> bool:
     """Whether ``data`` is an image format whose bytes are compressed already."""
-    if data.startswith(_SIGNATURES):
-        return True
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return True
-    return data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis")  # AVIF
+    return image_format(data) in _COMPRESSED
 
 
 def write_stored_blob(objects_dir: Path, oid: str, data: bytes) -> None:

@@ -38,6 +38,16 @@ _OTHER_FORMATS = (  # (signature, offset, name) for files that are some other im
 )
 
 
+def image_format(data: bytes) -> str | None:
+    """What image format ``data`` starts as, by its signature: ``"PNG"``, ``"JPEG"``, … or None."""
+    if data.startswith(PNG_SIGNATURE):
+        return "PNG"
+    for signature, offset, name in _OTHER_FORMATS:
+        if data[offset : offset + len(signature)] == signature:
+            return name
+    return None
+
+
 @dataclass(frozen=True)
 class PngHeader:
     """The PNG's IHDR chunk, read from the file's bytes."""
@@ -67,9 +77,9 @@ def read_png_header(data: bytes, *, file: str) -> PngHeader:
     if not data:
         raise fail("file is empty; export the image as PNG")
     if not data.startswith(PNG_SIGNATURE):
-        for signature, offset, name in _OTHER_FORMATS:
-            if data[offset : offset + len(signature)] == signature:
-                raise fail(f"is a {name} file, not a PNG; export it as PNG")
+        name = image_format(data)
+        if name is not None:
+            raise fail(f"is a {name} file, not a PNG; export it as PNG")
         if sum(a == b for a, b in zip(data[:8], PNG_SIGNATURE)) >= 5:  # mangled in transit
             raise fail("has a damaged PNG signature (copied as text?); re-export it")
         raise fail("is not a PNG file; export it as PNG")
