@@ -95,9 +95,7 @@ def _suits(category: str, tiles: bool, dark: bool, seamless: bool) -> tuple[tupl
     suits = ["section and page backgrounds" if tiles else "hero and feature panels"]
     if tiles:
         avoid = ["stretching a tile with background-size: cover"]
-    elif category in TILING_CATEGORIES:
-        avoid = ["repeating it as a tile (the seam shows)"]
-    else:
+    else:  # a pattern lands here only when its seam shows
         avoid = ["repeating it as a tile (it is a picture, not a pattern)" if seamless else "repeating it as a tile (the seam shows)"]
     if dark:
         suits.append("dark themes and light text")

@@ -21,7 +21,7 @@ from typing import Any
 from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageMath
 
 from batchproc._color import LAB_DELTA, LINEAR, SRGB_TO_XYZ, WHITE, contrast_ratio, relative_luminance, rgb_to_hex
-from batchproc._palette import cluster, merge_close, representative
+from batchproc._palette import Colour, cluster, merge_close, representative
 from batchproc._png import MAX_PIXELS, PngHeader, check_chunks, read_png_header
 from batchproc._tileability import EDGE_POINTS, Box, Pair, tileability
 from batchproc.errors import ExtractionError, InputError
@@ -242,9 +242,6 @@ def _mode(background: dict[str, Any] | None) -> str:
     return "dark" if relative_luminance(background["rgb"]) < DARK_LUMINANCE else "light"
 
 
-Colour = tuple[int, int, int]
-
-
 def _colours_under(rgb: Image.Image, mask: Image.Image, limit: int) -> list[tuple[int, Colour]] | None:
     """The exact colours (count, rgb) of the pixels under ``mask``; None if more than ``limit``."""
     if mask.getextrema() == (255, 255):  # the common case, an opaque image: no compositing
@@ -327,7 +324,7 @@ def _choose_colours(rgba: Image.Image, threshold: int) -> tuple[list[Colour], bo
         lut[index] = group
     # Every group's real colours in one pass: the label rides in the alpha band (255 = none).
     labels = indices.point(lut)
-    found = Image.merge("RGBA", (*_sample(rgb, REPRESENTATIVE_PIXELS).split(), _sample(labels, REPRESENTATIVE_PIXELS)))
+    found = _sample(Image.merge("RGBA", (*rgb.split(), labels)), REPRESENTATIVE_PIXELS)
     members: list[list[tuple[int, Colour]]] = [[] for _ in range(max(groups) + 1)]
     for count, (red, green, blue, label) in found.getcolors(REPRESENTATIVE_PIXELS) or []:
         if label != 255:

@@ -13,9 +13,9 @@ import heapq
 import math
 from collections.abc import Sequence
 
-from batchproc._color import Lab, delta_e2000, rgb_to_lab
+from batchproc._color import RGB, Lab, delta_e2000, rgb_to_lab
 
-Colour = tuple[int, int, int]
+Colour = RGB
 
 MERGE_DELTA_E = 2.5
 """Palette colours closer than this (ΔE2000) are one colour to the eye and are merged."""

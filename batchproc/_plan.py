@@ -93,16 +93,19 @@ def make_plan(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext
     stale = tuple(asset for asset in manifest.assets if asset.asset_id not in current)
     rows: dict[str, PlannedFile] = {}
     files: dict[str, bytes] = {}
+    owner: dict[str, str] = {}
     if stale:
         partial = manifest.model_copy(update={"assets": stale})
         results = render_assets(partial, manager, run)
         files = collect_files(partial, results)
         owner = {output.path: asset_id for asset_id, result in results.items() for output in result.files}
-        for change in repository.classify(files):
-            rows[change.path] = PlannedFile(change.path, change.status, owner[change.path])
     for asset_id, paths in current.items():
         rows.update((path, PlannedFile(path, "same", asset_id)) for path in paths)
         files.update((path, repository.head_blob(path) or b"") for path in paths)  # the output is HEAD's
+    # Classified once the batch is complete, so the work-tree check below reuses these hashes.
+    for change in repository.classify(files):
+        if change.path in owner:
+            rows[change.path] = PlannedFile(change.path, change.status, owner[change.path])
     packages = repository.head_paths(manifest.layout.packages)
     remove = superseded_by(files, manifest, packages, repository.head_blob)
     rows.update((path, PlannedFile(path, "remove", asset_id)) for path, asset_id in remove.items())

@@ -33,12 +33,17 @@ from batchproc.models import Asset, Manifest
 _OUTPUT_HOOKS = ("batchproc_package_dir", "batchproc_public_path", "batchproc_render_files")
 
 
+def extractor_versions(manager: pluggy.PluginManager) -> dict[str, str]:
+    """Every installed extractor's name and version, as the plugins declare them."""
+    names: dict[str, str] = {}
+    for answer in manager.hook.batchproc_extractors():
+        names.update(answer)
+    return names
+
+
 def input_fingerprints(manifest: Manifest, manager: pluggy.PluginManager) -> dict[str, str]:
     """Each asset's fingerprint (sha256 hex), by asset id."""
-    extractors: dict[str, str] = {}
-    for answer in manager.hook.batchproc_extractors():
-        extractors.update(answer)
-    version = extractors.get(manifest.extractor.name, "")
+    version = extractor_versions(manager).get(manifest.extractor.name, "")
     shared = {
         "batchproc": __version__,
         "manifest": manifest.model_dump(mode="json", include={"batch_id", "title", "layout"}),

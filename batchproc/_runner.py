@@ -19,7 +19,7 @@ from batchproc import _testpoint
 from batchproc._cache import extract_cached
 from batchproc._context import RunContext, resolve, resolve_all
 from batchproc._naming import collision_key, unsafe_path
-from batchproc._provenance import input_fingerprints
+from batchproc._provenance import extractor_versions, input_fingerprints
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
@@ -198,7 +198,7 @@ async def process_asset(
     progress.stage(asset.asset_id, "extract")
     _testpoint.reached("extract")
     clock = time.perf_counter()
-    version = _extractor_versions(manager).get(manifest.extractor.name, "")
+    version = extractor_versions(manager).get(manifest.extractor.name, "")
     extracted = False
 
     def extract() -> Awaitable[IDF | None]:
@@ -296,16 +296,9 @@ def commit_message(manifest: Manifest) -> str:
         ) from None
 
 
-def _extractor_versions(manager: pluggy.PluginManager) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for answer in manager.hook.batchproc_extractors():
-        names.update(answer)
-    return names
-
-
 def check_manifest(manifest: Manifest, manager: pluggy.PluginManager) -> None:
     """Stop before any image is read: an unknown extractor, or a plugin's manifest check fails."""
-    names = _extractor_versions(manager)
+    names = extractor_versions(manager)
     if manifest.extractor.name not in names:
         known = ", ".join(sorted(names))
         raise InputError(
