@@ -96,7 +96,7 @@ def make_plan(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext
     owner: dict[str, str] = {}
     if stale:
         partial = manifest.model_copy(update={"assets": stale})
-        results = render_assets(partial, manager, run)
+        results = render_assets(partial, manager, run, checked=True)  # checked above
         files = collect_files(partial, results)
         owner = {output.path: asset_id for asset_id, result in results.items() for output in result.files}
     for asset_id, paths in current.items():

@@ -62,11 +62,15 @@ def run_batch(
     progress: Progress | None = None,
     *,
     commit: bool = True,
+    checked: bool = False,
 ) -> BatchReport:
-    """Process every asset concurrently, then land them as one commit (unless ``commit`` is false)."""
+    """Process every asset concurrently, then land them as one commit (unless ``commit`` is false).
+
+    ``checked``: the caller has run :func:`check_manifest` on this manifest already.
+    """
     landed: list[str | None] = []
     try:
-        return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit, landed)
+        return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit, checked, landed)
     except (KeyboardInterrupt, BaseExceptionGroup) as error:
         # Ctrl-C while the assets run arrives wrapped in the nursery's exception group; callers
         # (and the CLI) get one plain KeyboardInterrupt either way.
@@ -91,11 +95,17 @@ def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunCont
     return collect_files(manifest, render_assets(manifest, manager, run))
 
 
-def render_assets(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, AssetResult]:
-    """Every asset through its stages, in memory, by asset id; nothing is written."""
+def render_assets(
+    manifest: Manifest, manager: pluggy.PluginManager, run: RunContext, *, checked: bool = False
+) -> dict[str, AssetResult]:
+    """Every asset through its stages, in memory, by asset id; nothing is written.
+
+    ``checked``: the caller has run :func:`check_manifest` on this manifest already.
+    """
 
     async def render() -> dict[str, AssetResult]:
-        check_manifest(manifest, manager)
+        if not checked:
+            check_manifest(manifest, manager)
         return await process_assets(manifest, manager, run, SilentProgress())
 
     return trio.run(render)
@@ -107,9 +117,11 @@ async def _run_batch(
     run: RunContext,
     progress: Progress,
     commit: bool,
+    checked: bool,
     landed: list[str | None],
 ) -> BatchReport:
-    check_manifest(manifest, manager)
+    if not checked:
+        check_manifest(manifest, manager)
     started = time.perf_counter()
     results = await process_assets(manifest, manager, run, progress)
     files = collect_files(manifest, results)

@@ -16,6 +16,7 @@ from batchproc._plugins import make_plugin_manager
 from batchproc._report import BatchReport
 from batchproc._runner import check_manifest, run_batch
 from batchproc.errors import BatchprocError, InputError
+from batchproc.models import Manifest
 
 DEFAULT_MANIFESTS = ("manifests/*.yaml", "manifests/*.yml", "manifests/*.json")
 """Where ``--changed-since`` looks when no manifest is named (relative to the repository root)."""
@@ -48,18 +49,21 @@ def apply(
     elif not paths:
         raise InputError("give a manifest to apply, or --changed-since REF to apply the manifests changed since REF")
     several = changed_since is not None or len(paths) > 1
-    if several:
-        # Bad input in any manifest stops the run before the first commit, not halfway through.
-        for path in paths:
-            load_manifest(path)
+    # All loaded first: bad input in any manifest stops the run before the first commit, not halfway.
+    manifests = [load_manifest(path) for path in paths]
     reports: list[BatchReport] = []
-    for number, path in enumerate(paths, start=1):
+    for number, (path, manifest) in enumerate(zip(paths, manifests), start=1):
         try:
             if several and not json_output:
                 print(f"== {path}")
             _testpoint.reached(f"manifest-{number}")
             report = apply_one(
-                path, repo=repo, quiet=quiet or json_output, force=force, branch=branch, use_cache=use_cache
+                manifest,
+                repo=repo,
+                quiet=quiet or json_output,
+                force=force,
+                branch=branch,
+                use_cache=use_cache,
             )
         except KeyboardInterrupt as interrupt:
             if not reports:
@@ -93,10 +97,9 @@ def _landed(applied: Sequence[BatchReport]) -> str:
 
 
 def apply_one(
-    manifest_path: str, *, repo: str | None, quiet: bool, force: bool, branch: str | None, use_cache: bool
+    manifest: Manifest, *, repo: str | None, quiet: bool, force: bool, branch: str | None, use_cache: bool
 ) -> BatchReport:
-    """One manifest, one run: a fresh plugin manager and one commit (or none if unchanged)."""
-    manifest = load_manifest(manifest_path)
+    """One loaded manifest, one run: a fresh plugin manager and one commit (or none if unchanged)."""
     run = RunContext(
         repo_root=target_root(repo, manifest.path.parent),
         concurrency=manifest.limits.concurrency,
@@ -112,7 +115,7 @@ def apply_one(
     check_manifest(manifest, manager)
     TargetRepository.discover(run.repo_root, branch=branch)
     with progress_display(quiet=quiet) as progress:
-        return run_batch(manifest, manager, run, progress)
+        return run_batch(manifest, manager, run, progress, checked=True)
 
 
 def changed_manifests(candidates: Sequence[str], ref: str, *, repo: str | None, branch: str | None) -> list[str]:
