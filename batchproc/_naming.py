@@ -74,6 +74,25 @@ def collision_key(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
+class TargetOwners:
+    """Which asset claimed each target path, by collision key: the manifest rules (before
+    extraction) and the runner (every rendered path) refuse two assets' files on one path."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, tuple[str, str]] = {}
+
+    def clash(self, path: str, owner: str) -> str | None:
+        """Why ``path`` cannot be ``owner``'s (another owner has it, or a path differing only by
+        case or Unicode form), or None, and then ``owner`` has claimed it."""
+        key = collision_key(path)
+        if key not in self._owners:
+            self._owners[key] = (owner, path)
+            return None
+        other, other_path = self._owners[key]
+        same = "" if other_path == path else f" ({other_path})"
+        return f"{path} is also a target of {other}{same}; give one of them another name"
+
+
 def enters_git(path: str) -> bool:
     """Whether a folder of ``path`` is ``.git``, as git itself would see it on any file system."""
     # .GIT on case-insensitive disks, '.git.' and '.git ' on Windows, which drops the trailing dots and spaces

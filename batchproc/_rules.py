@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from batchproc._naming import (
-    collision_key,
+    TargetOwners,
     enters_git,
     fill,
     missing_field,
@@ -121,7 +121,7 @@ def target_problems(manifest: Manifest, headers: dict[int, PngHeader]) -> Iterat
     Filled from what is known before extraction (specs, slug, the header's size); a target that
     needs a measured field is left to the runner, which checks every rendered path again.
     """
-    owners: dict[str, tuple[int, str]] = {}
+    owners = TargetOwners()
     for index, asset in enumerate(manifest.assets):
         header = headers.get(index)
         if header is None or not asset.slug:
@@ -129,18 +129,9 @@ def target_problems(manifest: Manifest, headers: dict[int, PngHeader]) -> Iterat
         for target, pattern, missing in _targets(manifest, asset, header):
             if missing:
                 yield missing_field(pattern, missing), ("assets", index)
-            if target is None:
-                continue
-            key = collision_key(target)
-            if key in owners:
-                other, other_target = owners[key]
-                same = "" if other_target == target else f" ({other_target})"
-                yield (
-                    f"{target} is also a target of assets[{other}]{same}; give one of them another name",
-                    ("assets", index, "name"),
-                )
-            else:
-                owners[key] = (index, target)
+            clash = owners.clash(target, f"assets[{index}]") if target is not None else None
+            if clash:
+                yield clash, ("assets", index, "name")
 
 
 def _targets(manifest: Manifest, asset: Asset, header: PngHeader) -> Iterator[tuple[str | None, str, str | None]]:

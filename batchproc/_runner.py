@@ -18,7 +18,7 @@ import trio
 from batchproc import _testpoint
 from batchproc._cache import extract_cached
 from batchproc._context import RunContext, resolve, resolve_all
-from batchproc._naming import collision_key, unsafe_path
+from batchproc._naming import TargetOwners, unsafe_path
 from batchproc._provenance import extractor_versions, input_fingerprints
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
@@ -260,21 +260,13 @@ def located(error: BatchprocError, asset: Asset, display: str, *, move_other_fil
 def collect_files(manifest: Manifest, results: Mapping[str, AssetResult]) -> dict[str, bytes]:
     """All files of the batch by path; two files aimed at one path (even by case) fail the batch."""
     files: dict[str, bytes] = {}
-    owners: dict[str, tuple[str, str]] = {}
+    owners = TargetOwners()
     for asset in manifest.assets:
         for output in results[asset.asset_id].files:
             _check_target(output.path, asset, manifest)
-            key = collision_key(output.path)
-            if key in owners:
-                other_id, other_path = owners[key]
-                same = "" if other_path == output.path else f" ({other_path})"  # differs by case or Unicode form
-                raise InputError(
-                    f"{output.path} is also a target of {other_id}{same}; give one of them another name",
-                    file=manifest.display_path,
-                    line=asset.line,
-                    where=asset.asset_id,
-                )
-            owners[key] = (asset.asset_id, output.path)
+            clash = owners.clash(output.path, asset.asset_id)
+            if clash:
+                raise InputError(clash, file=manifest.display_path, line=asset.line, where=asset.asset_id)
             files[output.path] = output.data
     return files
 
