@@ -15,8 +15,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import trio
-
 from batchproc import _yaml
 from batchproc._context import RunContext
 from batchproc._manifest import load_manifest
@@ -29,6 +27,7 @@ from batchproc._runner import (
     commit_message,
     located,
     process_asset,
+    run_trio,
 )
 from batchproc.errors import BatchprocError, ManifestError
 from batchproc.models import Asset, Manifest
@@ -111,7 +110,7 @@ class ManifestChecks:
             assert self.manifest is not None
             run = RunContext(repo_root=self.workdir, concurrency=self.manifest.limits.concurrency, dry_run=True)
             try:
-                result = trio.run(process_asset, asset, self.manifest, self._manager, run, SilentProgress())
+                result = run_trio(process_asset, asset, self.manifest, self._manager, run, SilentProgress())
                 for output in result.files:
                     target = self.workdir.joinpath(*output.path.split("/"))
                     target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,9 @@ asset has succeeded; the first failure cancels the rest.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pluggy
 import trio
@@ -23,6 +23,9 @@ from batchproc._provenance import extractor_versions, input_fingerprints
 from batchproc._report import AssetReport, BatchReport
 from batchproc.errors import BatchFailed, BatchprocError, InputError, ManifestError
 from batchproc.models import IDF, Asset, Manifest, OutputFile
+
+
+T = TypeVar("T")
 
 
 class Progress(Protocol):
@@ -70,12 +73,8 @@ def run_batch(
     """
     landed: list[str | None] = []
     try:
-        return trio.run(_run_batch, manifest, manager, run, progress or SilentProgress(), commit, checked, landed)
-    except (KeyboardInterrupt, BaseExceptionGroup) as error:
-        # Ctrl-C while the assets run arrives wrapped in the nursery's exception group; callers
-        # (and the CLI) get one plain KeyboardInterrupt either way.
-        if isinstance(error, BaseExceptionGroup) and error.subgroup(KeyboardInterrupt) is None:
-            raise
+        return run_trio(_run_batch, manifest, manager, run, progress or SilentProgress(), commit, checked, landed)
+    except KeyboardInterrupt:
         # The commit runs in a worker thread that trio lets finish (half a commit would be
         # worse); Ctrl-C then surfaces here, and the user must hear that the batch did land.
         if landed:
@@ -85,9 +84,19 @@ def run_batch(
                 else "the repository already held the batch"
             )
             raise KeyboardInterrupt(f"too late to cancel: {done}") from None
-        if isinstance(error, BaseExceptionGroup):
-            raise KeyboardInterrupt() from None
         raise
+
+
+def run_trio(async_fn: Callable[..., Awaitable[T]], *args: object) -> T:
+    """``trio.run``, with Ctrl-C raised as one plain KeyboardInterrupt: inside the asset nursery
+    it arrives wrapped in an exception group, and callers (the CLI, a multi-manifest apply)
+    tell the user what landed from the plain one."""
+    try:
+        return trio.run(async_fn, *args)
+    except BaseExceptionGroup as group:
+        if group.subgroup(KeyboardInterrupt) is None:
+            raise
+        raise KeyboardInterrupt() from None
 
 
 def render_batch(manifest: Manifest, manager: pluggy.PluginManager, run: RunContext) -> dict[str, bytes]:
@@ -108,7 +117,7 @@ def render_assets(
             check_manifest(manifest, manager)
         return await process_assets(manifest, manager, run, SilentProgress())
 
-    return trio.run(render)
+    return run_trio(render)
 
 
 async def _run_batch(
