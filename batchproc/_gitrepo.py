@@ -99,6 +99,7 @@ class TargetRepository:
         self._lock_depth = 0
         self._lock_guard = threading.Lock()
         self._last_plan: tuple[tuple[object, ...], list[_Planned]] | None = None
+        self._head_blobs: dict[tuple[pygit2.Oid | None, str], bytes | None] = {}
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -135,10 +136,17 @@ class TargetRepository:
         return self._repo.head.peel(pygit2.Commit)  # detached HEAD, branch still to be made
 
     def head_blob(self, path: str) -> bytes | None:
-        """The content of ``path`` in HEAD's tree (an LFS pointer as stored); None if absent."""
+        """The content of ``path`` in HEAD's tree (an LFS pointer as stored); None if absent.
+
+        Kept per HEAD commit: the ownership check, the removals and ``plan`` each read the
+        batch's packages' ``tokens.json`` and public files from HEAD.
+        """
         tip = self._tip()
-        entry = _entry(tip.tree, path) if tip is not None else None
-        return entry.data if isinstance(entry, pygit2.Blob) else None
+        key = (tip.id if tip is not None else None, path)
+        if key not in self._head_blobs:
+            entry = _entry(tip.tree, path) if tip is not None else None
+            self._head_blobs[key] = entry.data if isinstance(entry, pygit2.Blob) else None
+        return self._head_blobs[key]
 
     def head_paths(self, folder: str) -> list[str]:
         """Every file under ``folder`` in HEAD's tree, sorted; empty when HEAD has no such folder."""
